@@ -1,0 +1,226 @@
+#include "merge.h"
+
+#include <QJsonArray>
+#include <QSet>
+
+#include <algorithm>
+
+namespace hearth {
+
+namespace {
+
+const QString kHeads = QStringLiteral("h");
+const QString kPending = QStringLiteral("p");
+
+QJsonArray clocksOf(const QList<Head> &heads)
+{
+    QJsonArray out;
+    for (const Head &h : heads)
+        out.append(h.hlc);
+    return out;
+}
+
+} // namespace
+
+bool FieldState::inConflict() const
+{
+    for (const Head &h : heads)
+        if (h.value != heads.first().value)
+            return true;
+    return false;
+}
+
+QStringList FieldState::headClocks() const
+{
+    QStringList out;
+    for (const Head &h : heads)
+        out << h.hlc;
+    return out;
+}
+
+void RecordState::apply(const Write &w, const std::function<bool(const QString &)> &seen)
+{
+    if (id.isEmpty())
+        id = w.recordId;
+    if (type.isEmpty())
+        type = w.type;
+    if (personId.isEmpty())
+        personId = w.personId;
+
+    // Parents first: they retire the heads they name, or wait for a late ancestor.
+    for (auto it = w.parents.begin(); it != w.parents.end(); ++it) {
+        FieldState &f = fields[it.key()];
+        for (const QJsonValue &pv : it.value().toArray()) {
+            const QString p = pv.toString();
+            if (p == w.hlc)
+                continue;
+            const auto before = f.heads.size();
+            f.heads.erase(std::remove_if(f.heads.begin(), f.heads.end(), [&](const Head &h) { return h.hlc == p; }),
+                          f.heads.end());
+            if (f.heads.size() == before && !seen(p) && !f.pending.contains(p))
+                f.pending.append(p);
+        }
+    }
+    for (auto it = w.values.begin(); it != w.values.end(); ++it) {
+        FieldState &f = fields[it.key()];
+        if (f.pending.removeAll(w.hlc) > 0)
+            continue; // a later write already superseded this one
+        Head h{w.hlc, it.value(), {}};
+        if (it.key() == DeletedField)
+            h.seen = w.parents;
+        auto pos = std::find_if(f.heads.begin(), f.heads.end(), [&](const Head &x) { return x.hlc < w.hlc; });
+        f.heads.insert(pos, h);
+    }
+    for (auto it = fields.begin(); it != fields.end();) {
+        if (it->heads.isEmpty() && it->pending.isEmpty())
+            it = fields.erase(it);
+        else
+            ++it;
+    }
+    for (FieldState &f : fields)
+        std::sort(f.pending.begin(), f.pending.end());
+}
+
+bool RecordState::isDeleted() const
+{
+    auto it = fields.constFind(DeletedField);
+    return it != fields.cend() && !it->heads.isEmpty() && it->heads.first().value.toBool();
+}
+
+QJsonObject RecordState::values() const
+{
+    QJsonObject out;
+    for (auto it = fields.cbegin(); it != fields.cend(); ++it)
+        if (it.key() != DeletedField && !it->heads.isEmpty())
+            out.insert(it.key(), it->heads.first().value);
+    return out;
+}
+
+QJsonValue RecordState::value(const QString &field) const
+{
+    auto it = fields.constFind(field);
+    return it == fields.cend() || it->heads.isEmpty() ? QJsonValue(QJsonValue::Undefined) : it->heads.first().value;
+}
+
+QList<Conflict> RecordState::conflicts() const
+{
+    QList<Conflict> out;
+    for (auto it = fields.cbegin(); it != fields.cend(); ++it)
+        if (it->inConflict())
+            out.append(Conflict{it.key(), it->heads, {}});
+    if (!isDeleted())
+        return out;
+    // An edit no delete had seen must be put in front of a person, not dropped.
+    QSet<QString> seenByDeletes;
+    QString deleteClock;
+    for (const Head &d : fields.value(DeletedField).heads) {
+        if (!d.value.toBool())
+            continue;
+        if (deleteClock.isEmpty())
+            deleteClock = d.hlc;
+        for (auto s = d.seen.begin(); s != d.seen.end(); ++s)
+            for (const QJsonValue &c : s.value().toArray())
+                seenByDeletes.insert(s.key() + QLatin1Char('\n') + c.toString());
+    }
+    for (auto it = fields.cbegin(); it != fields.cend(); ++it) {
+        if (it.key() == DeletedField)
+            continue;
+        QList<Head> unseen;
+        for (const Head &h : it->heads)
+            if (!seenByDeletes.contains(it.key() + QLatin1Char('\n') + h.hlc))
+                unseen.append(h);
+        if (!unseen.isEmpty())
+            out.append(Conflict{it.key(), unseen, deleteClock});
+    }
+    return out;
+}
+
+QJsonArray RecordState::editParents(const QString &field) const
+{
+    auto it = fields.constFind(field);
+    if (it == fields.cend() || it->heads.isEmpty())
+        return {};
+    // Heads that agree with the winner are retired together, so they never resurface later.
+    QJsonArray out;
+    for (const Head &h : it->heads)
+        if (h.value == it->heads.first().value)
+            out.append(h.hlc);
+    return out;
+}
+
+QJsonArray RecordState::resolveParents(const QString &field) const
+{
+    auto it = fields.constFind(field);
+    return it == fields.cend() ? QJsonArray{} : clocksOf(it->heads);
+}
+
+QJsonObject RecordState::toJson() const
+{
+    QJsonObject fs;
+    for (auto it = fields.cbegin(); it != fields.cend(); ++it) {
+        QJsonArray heads;
+        for (const Head &h : it->heads) {
+            QJsonArray e{h.hlc, h.value};
+            if (!h.seen.isEmpty())
+                e.append(h.seen);
+            heads.append(e);
+        }
+        QJsonObject f{{kHeads, heads}};
+        if (!it->pending.isEmpty())
+            f.insert(kPending, QJsonArray::fromStringList(it->pending));
+        fs.insert(it.key(), f);
+    }
+    return QJsonObject{{QStringLiteral("id"), id},
+                       {QStringLiteral("type"), type},
+                       {QStringLiteral("person"), personId},
+                       {QStringLiteral("fields"), fs}};
+}
+
+Result<RecordState> RecordState::fromJson(const QJsonObject &o)
+{
+    RecordState r;
+    r.id = o.value(QStringLiteral("id")).toString();
+    r.type = o.value(QStringLiteral("type")).toString();
+    r.personId = o.value(QStringLiteral("person")).toString();
+    const QJsonObject fs = o.value(QStringLiteral("fields")).toObject();
+    for (auto it = fs.begin(); it != fs.end(); ++it) {
+        const QJsonObject f = it.value().toObject();
+        FieldState st;
+        for (const QJsonValue &hv : f.value(kHeads).toArray()) {
+            const QJsonArray e = hv.toArray();
+            if (e.size() < 2 || !e.at(0).isString())
+                return makeError(ErrorCode::Corrupt, QStringLiteral("A stored record's state is malformed"));
+            st.heads.append(Head{e.at(0).toString(), e.at(1), e.at(2).toObject()});
+        }
+        for (const QJsonValue &p : f.value(kPending).toArray())
+            st.pending.append(p.toString());
+        r.fields.insert(it.key(), st);
+    }
+    if (r.id.isEmpty() || r.type.isEmpty())
+        return makeError(ErrorCode::Corrupt, QStringLiteral("A stored record's state is malformed"));
+    return r;
+}
+
+QJsonObject RecordState::exportJson() const
+{
+    QJsonObject out{{QStringLiteral("id"), id},
+                    {QStringLiteral("type"), type},
+                    {QStringLiteral("person"), personId},
+                    {QStringLiteral("deleted"), isDeleted()},
+                    {QStringLiteral("values"), values()}};
+    QJsonArray cs;
+    for (const Conflict &c : conflicts()) {
+        QJsonArray heads;
+        for (const Head &h : c.heads)
+            heads.append(QJsonObject{{QStringLiteral("hlc"), h.hlc}, {QStringLiteral("value"), h.value}});
+        QJsonObject co{{QStringLiteral("field"), c.field}, {QStringLiteral("heads"), heads}};
+        if (!c.deleteClock.isEmpty())
+            co.insert(QStringLiteral("delete"), c.deleteClock);
+        cs.append(co);
+    }
+    if (!cs.isEmpty())
+        out.insert(QStringLiteral("conflicts"), cs);
+    return out;
+}
+
+} // namespace hearth

@@ -1,0 +1,934 @@
+#include "store.h"
+
+#include "database.h"
+#include "hlc.h"
+#include "identifiers.h"
+#include "keyprotector.h"
+#include "referencedata.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSet>
+
+Q_LOGGING_CATEGORY(lcStore, "hearth.store")
+
+namespace hearth {
+
+namespace {
+
+const QString kDbFile = QStringLiteral("hearth.db");
+
+QByteArray compact(const QJsonObject &o)
+{
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+QByteArray recordAad(const QString &id, const QString &type, const QString &person, qint64 version)
+{
+    return QStringLiteral("hearth:record:v1|%1|%2|%3|%4").arg(id, type, person).arg(version).toUtf8();
+}
+
+QByteArray writeAad(const Write &w)
+{
+    return QStringLiteral("hearth:write:v1|%1|%2|%3|%4|%5|%6")
+        .arg(w.device)
+        .arg(w.seq)
+        .arg(w.hlc, w.recordId, w.type, w.personId)
+        .toUtf8();
+}
+
+QByteArray keyAad(const QString &storeId)
+{
+    return QStringLiteral("hearth:data-key:v1|%1").arg(storeId).toUtf8();
+}
+
+// Schema history. Each step moves a store from version i to i + 1; never edit a released step.
+const char *const kSchemaV1 = R"SQL(
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE records (
+    id TEXT PRIMARY KEY,
+    type TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    deleted INTEGER NOT NULL,
+    conflicted INTEGER NOT NULL,
+    state BLOB NOT NULL
+);
+CREATE INDEX records_type ON records(type);
+CREATE INDEX records_person ON records(person_id);
+CREATE INDEX records_conflicted ON records(conflicted) WHERE conflicted = 1;
+CREATE TABLE writes (
+    device TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    hlc TEXT NOT NULL UNIQUE,
+    record_id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    payload BLOB NOT NULL,
+    sent INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (device, seq)
+);
+CREATE INDEX writes_record ON writes(record_id);
+CREATE INDEX writes_unsent ON writes(sent) WHERE sent = 0;
+)SQL";
+
+} // namespace
+
+Mutation Mutation::put(const QString &type, const QJsonObject &fields, const QString &id)
+{
+    Mutation m;
+    m.kind = Kind::Put;
+    m.type = type;
+    m.fields = fields;
+    m.id = id;
+    return m;
+}
+
+Mutation Mutation::edit(const QString &id, const QJsonObject &fields)
+{
+    Mutation m;
+    m.kind = Kind::Edit;
+    m.id = id;
+    m.fields = fields;
+    return m;
+}
+
+Mutation Mutation::remove(const QString &id)
+{
+    Mutation m;
+    m.kind = Kind::Delete;
+    m.id = id;
+    return m;
+}
+
+Mutation Mutation::resolve(const QString &id, const QString &field, const QJsonValue &value)
+{
+    Mutation m;
+    m.kind = Kind::Resolve;
+    m.id = id;
+    m.field = field;
+    m.value = value;
+    return m;
+}
+
+struct Store::Impl {
+    QString dir;
+    std::unique_ptr<Database> db;
+    QByteArray key;
+    bool encrypted = true;
+    QString storeId;
+    QString deviceId;
+    qint64 lastSeq = 0;
+    HlcClock clock{QString()};
+    StoreOptions options;
+
+    struct Loaded {
+        RecordState state;
+        qint64 version = 0;
+    };
+
+    qint64 now() const { return options.now ? options.now() : QDateTime::currentMSecsSinceEpoch(); }
+
+    Result<QByteArray> seal(const QByteArray &plain, const QByteArray &aad) const
+    {
+        if (!encrypted)
+            return plain;
+        return crypto::seal(key, plain, aad);
+    }
+
+    Result<QByteArray> unseal(const QByteArray &blob, const QByteArray &aad) const
+    {
+        if (!encrypted)
+            return blob;
+        return crypto::open(key, blob, aad);
+    }
+
+    QString meta(const QString &k) const
+    {
+        Statement &st = db->prepare("SELECT value FROM meta WHERE key = ?1");
+        st.bind(1, k);
+        return st.step() ? st.text(0) : QString();
+    }
+
+    Status setMeta(const QString &k, const QString &v)
+    {
+        Statement &st = db->prepare("INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)");
+        st.bind(1, k).bind(2, v);
+        st.step();
+        if (!st.ok())
+            return makeError(ErrorCode::Io, QStringLiteral("Cannot update the store: %1").arg(st.error()));
+        return {};
+    }
+
+    Status pragmas()
+    {
+        // FULL: an acknowledged write survives power loss, not only a crash of the app.
+        return db->exec(QStringLiteral("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+                                       "PRAGMA secure_delete=ON; PRAGMA temp_store=MEMORY;"));
+    }
+
+    Result<std::optional<Loaded>> load(const QString &id) const
+    {
+        Statement &st = db->prepare("SELECT type, person_id, version, state FROM records WHERE id = ?1");
+        st.bind(1, id);
+        if (!st.step()) {
+            if (!st.ok())
+                return makeError(ErrorCode::Io, QStringLiteral("Cannot read the store: %1").arg(st.error()));
+            return std::optional<Loaded>();
+        }
+        return decode(id, st.text(0), st.text(1), st.integer(2), st.blob(3));
+    }
+
+    Result<std::optional<Loaded>> decode(const QString &id, const QString &type, const QString &person, qint64 version,
+                                         const QByteArray &blob) const
+    {
+        auto plain = unseal(blob, recordAad(id, type, person, version));
+        if (!plain)
+            return makeError(ErrorCode::Corrupt,
+                             QStringLiteral("Record %1 cannot be decrypted: %2").arg(id, plain.error().message));
+        QJsonParseError perr;
+        const QJsonDocument doc = QJsonDocument::fromJson(plain.value(), &perr);
+        auto state = RecordState::fromJson(doc.object());
+        if (perr.error != QJsonParseError::NoError || !state)
+            return makeError(ErrorCode::Corrupt, QStringLiteral("Record %1 is unreadable").arg(id));
+        if (state.value().id != id || state.value().type != type || state.value().personId != person)
+            return makeError(ErrorCode::Corrupt, QStringLiteral("Record %1 does not match its row").arg(id));
+        return std::optional<Loaded>(Loaded{std::move(state).value(), version});
+    }
+
+    Status save(const RecordState &s, qint64 version)
+    {
+        auto blob = seal(compact(s.toJson()), recordAad(s.id, s.type, s.personId, version));
+        if (!blob)
+            return blob.error();
+        Statement &st = db->prepare("INSERT OR REPLACE INTO records(id, type, person_id, version, deleted, "
+                                    "conflicted, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+        st.bind(1, s.id).bind(2, s.type).bind(3, s.personId).bind(4, version);
+        st.bind(5, qint64(s.isDeleted())).bind(6, qint64(!s.conflicts().isEmpty())).bind(7, blob.value());
+        st.step();
+        if (!st.ok())
+            return makeError(ErrorCode::Io, QStringLiteral("Cannot save a record: %1").arg(st.error()));
+        return {};
+    }
+
+    Status append(const Write &w, bool sent)
+    {
+        auto blob = seal(compact(w.payload()), writeAad(w));
+        if (!blob)
+            return blob.error();
+        Statement &st = db->prepare("INSERT INTO writes(device, seq, hlc, record_id, type, person_id, payload, sent) "
+                                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+        st.bind(1, w.device).bind(2, w.seq).bind(3, w.hlc).bind(4, w.recordId).bind(5, w.type);
+        st.bind(6, w.personId).bind(7, blob.value()).bind(8, qint64(sent));
+        st.step();
+        if (!st.ok())
+            return makeError(ErrorCode::Io, QStringLiteral("Cannot append to the revision log: %1").arg(st.error()));
+        return {};
+    }
+
+    bool hasWrite(const QString &hlc) const
+    {
+        Statement &st = db->prepare("SELECT 1 FROM writes WHERE hlc = ?1");
+        st.bind(1, hlc);
+        return st.step();
+    }
+
+    Result<Write> decodeWrite(Statement &st) const
+    {
+        Write w;
+        w.device = st.text(0);
+        w.seq = st.integer(1);
+        w.hlc = st.text(2);
+        w.recordId = st.text(3);
+        w.type = st.text(4);
+        w.personId = st.text(5);
+        auto plain = unseal(st.blob(6), writeAad(w));
+        if (!plain)
+            return makeError(ErrorCode::Corrupt,
+                             QStringLiteral("Log entry %1/%2 cannot be decrypted: %3")
+                                 .arg(w.device)
+                                 .arg(w.seq)
+                                 .arg(plain.error().message));
+        const QJsonObject payload = QJsonDocument::fromJson(plain.value()).object();
+        w.values = payload.value(QStringLiteral("values")).toObject();
+        w.parents = payload.value(QStringLiteral("parents")).toObject();
+        return w;
+    }
+
+    Record toRecord(const Loaded &l) const
+    {
+        return Record{l.state.id,       l.state.type,        l.state.personId, l.state.isDeleted(),
+                      l.state.values(), l.state.conflicts(), l.version};
+    }
+
+    Status unlock(const QByteArray &passcode);
+    Status migrate();
+    Result<QString> applyMutation(const Mutation &m, QHash<QString, Loaded> &batch);
+};
+
+// ---- creation and unlocking ----
+
+Store::Store() : d(std::make_unique<Impl>()) {}
+Store::~Store()
+{
+    crypto::wipe(d->key);
+}
+
+bool Store::exists(const QString &dir)
+{
+    return QFileInfo::exists(QDir(dir).filePath(kDbFile));
+}
+
+QString Store::checkPasscodeStrength(const QByteArray &passcode)
+{
+    if (passcode.size() < 6)
+        return QStringLiteral("A passcode needs at least 6 characters");
+    if (passcode.size() > 1024)
+        return QStringLiteral("A passcode may have at most 1024 characters");
+    return {};
+}
+
+Result<std::unique_ptr<Store>> Store::create(const QString &dir, const QByteArray &passcode, StoreOptions options)
+{
+    if (exists(dir))
+        return makeError(ErrorCode::Usage, QStringLiteral("%1 already holds a Hearth store").arg(dir));
+    if (options.encrypted) {
+        const QString weak = checkPasscodeStrength(passcode);
+        if (!weak.isEmpty())
+            return makeError(ErrorCode::Usage, weak);
+    }
+    if (options.maxAttempts < 1)
+        return makeError(ErrorCode::Usage, QStringLiteral("The wrong-passcode limit must be at least 1"));
+    if (!QDir().mkpath(dir))
+        return makeError(ErrorCode::Io, QStringLiteral("Cannot create the folder %1").arg(dir));
+
+    std::unique_ptr<Store> s(new Store);
+    Impl &d = *s->d;
+    d.dir = dir;
+    d.options = options;
+    d.encrypted = options.encrypted;
+    auto db = Database::open(QDir(dir).filePath(kDbFile), true);
+    if (!db)
+        return db.error();
+    d.db = std::move(db).value();
+    if (auto st = d.pragmas(); !st)
+        return st.error();
+
+    d.storeId = ids::newUuid();
+    d.deviceId = QString::fromLatin1(crypto::randomBytes(8).toHex());
+    QByteArray wrapped;
+    if (d.encrypted) {
+        d.key = crypto::randomBytes(crypto::KeySize);
+        auto kek = crypto::deriveKey(passcode, options.kdf);
+        if (!kek)
+            return kek.error();
+        auto sealed = crypto::seal(kek.value(), d.key, keyAad(d.storeId));
+        if (!sealed)
+            return sealed.error();
+        wrapped = sealed.value();
+        if (options.keyProtector) {
+            auto protectedKey = options.keyProtector->wrap(d.storeId, wrapped);
+            if (!protectedKey)
+                return protectedKey.error();
+            wrapped = protectedKey.value();
+        }
+    }
+
+    Transaction tx(*d.db);
+    if (auto st = d.db->exec(QString::fromLatin1(kSchemaV1)); !st)
+        return st.error();
+    const QList<std::pair<QString, QString>> meta = {
+        {QStringLiteral("schema_version"), QString::number(1)},
+        {QStringLiteral("store_id"), d.storeId},
+        {QStringLiteral("device_id"), d.deviceId},
+        {QStringLiteral("encrypted"), d.encrypted ? QStringLiteral("1") : QStringLiteral("0")},
+        {QStringLiteral("kdf"), QString::fromUtf8(compact(options.kdf.toJson()))},
+        {QStringLiteral("wrapped_key"), QString::fromLatin1(wrapped.toBase64())},
+        {QStringLiteral("key_protector"), options.keyProtector ? options.keyProtector->name() : QString()},
+        {QStringLiteral("failed_attempts"), QStringLiteral("0")},
+        {QStringLiteral("max_attempts"), QString::number(options.maxAttempts)},
+        {QStringLiteral("locked_out"), QStringLiteral("0")},
+        {QStringLiteral("created_ms"), QString::number(d.now())},
+    };
+    for (const auto &[k, v] : meta)
+        if (auto st = d.setMeta(k, v); !st)
+            return st.error();
+    if (auto st = tx.commit(); !st)
+        return st.error();
+    if (auto st = d.migrate(); !st)
+        return st.error();
+    d.clock = HlcClock(d.deviceId);
+    qCInfo(lcStore) << "created store" << d.storeId << "schema" << SchemaVersion;
+    return s;
+}
+
+Status Store::Impl::unlock(const QByteArray &passcode)
+{
+    if (meta(QStringLiteral("locked_out")) == QLatin1String("1"))
+        return makeError(ErrorCode::LockedOut,
+                         QStringLiteral("This store is locked after too many wrong passcodes. Ask your "
+                                        "administrator to reset this device; the data on the server is safe."));
+    const int maxAttempts = qMax(1, meta(QStringLiteral("max_attempts")).toInt());
+    // Count the attempt before trying it: killing the app mid-check must not give a free guess.
+    const int attempts = meta(QStringLiteral("failed_attempts")).toInt() + 1;
+    if (auto st = setMeta(QStringLiteral("failed_attempts"), QString::number(attempts)); !st)
+        return st;
+
+    auto kdf = crypto::KdfParams::fromJson(QJsonDocument::fromJson(meta(QStringLiteral("kdf")).toUtf8()).object());
+    if (!kdf)
+        return kdf.error();
+    QByteArray wrapped = QByteArray::fromBase64(meta(QStringLiteral("wrapped_key")).toLatin1());
+    const QString protector = meta(QStringLiteral("key_protector"));
+    if (!protector.isEmpty()) {
+        if (!options.keyProtector || options.keyProtector->name() != protector)
+            return makeError(ErrorCode::Unsupported,
+                             QStringLiteral("This store is bound to the platform key store '%1', which is not "
+                                            "available here")
+                                 .arg(protector));
+        auto inner = options.keyProtector->unwrap(storeId, wrapped);
+        if (!inner)
+            return inner.error();
+        wrapped = inner.value();
+    }
+    auto kek = crypto::deriveKey(passcode, kdf.value());
+    if (!kek)
+        return kek.error();
+    auto dataKey = crypto::open(kek.value(), wrapped, keyAad(storeId));
+    if (!dataKey) {
+        const int left = maxAttempts - attempts;
+        if (left <= 0) {
+            (void)setMeta(QStringLiteral("locked_out"), QStringLiteral("1"));
+            return makeError(ErrorCode::LockedOut,
+                             QStringLiteral("Wrong passcode. That was the last attempt: this store is now locked."));
+        }
+        return makeError(ErrorCode::WrongPasscode,
+                         QStringLiteral("Wrong passcode (%1 attempt%2 left before this store locks)")
+                             .arg(left)
+                             .arg(left == 1 ? QString() : QStringLiteral("s")));
+    }
+    key = dataKey.value();
+    return setMeta(QStringLiteral("failed_attempts"), QStringLiteral("0"));
+}
+
+Status Store::Impl::migrate()
+{
+    const int version = meta(QStringLiteral("schema_version")).toInt();
+    if (version > SchemaVersion)
+        return makeError(ErrorCode::Unsupported,
+                         QStringLiteral("This store was written by a newer version of Hearth (schema %1; this "
+                                        "version reads up to %2). Update the app.")
+                             .arg(version)
+                             .arg(SchemaVersion));
+    if (version < 1)
+        return makeError(ErrorCode::Corrupt, QStringLiteral("This store has no readable schema version"));
+    return {};
+}
+
+Result<std::unique_ptr<Store>> Store::open(const QString &dir, const QByteArray &passcode, StoreOptions options)
+{
+    if (!exists(dir))
+        return makeError(ErrorCode::NotFound, QStringLiteral("No Hearth store in %1 (run init first)").arg(dir));
+    std::unique_ptr<Store> s(new Store);
+    Impl &d = *s->d;
+    d.dir = dir;
+    d.options = options;
+    auto db = Database::open(QDir(dir).filePath(kDbFile), false);
+    if (!db)
+        return db.error();
+    d.db = std::move(db).value();
+    Status readable = d.pragmas();
+    if (readable)
+        readable = d.db->exec(QStringLiteral("SELECT count(*) FROM meta"));
+    if (!readable)
+        return makeError(ErrorCode::Corrupt,
+                         QStringLiteral("%1 is not a readable Hearth store: %2").arg(dir, readable.error().message));
+    d.storeId = d.meta(QStringLiteral("store_id"));
+    d.deviceId = d.meta(QStringLiteral("device_id"));
+    d.encrypted = d.meta(QStringLiteral("encrypted")) != QLatin1String("0");
+    if (d.storeId.isEmpty() || d.deviceId.isEmpty())
+        return makeError(ErrorCode::Corrupt, QStringLiteral("%1 is not a readable Hearth store").arg(dir));
+    if (d.encrypted)
+        if (auto st = d.unlock(passcode); !st)
+            return st.error();
+    if (auto st = d.migrate(); !st)
+        return st.error();
+
+    Statement &seq = d.db->prepare("SELECT coalesce(max(seq), 0) FROM writes WHERE device = ?1");
+    seq.bind(1, d.deviceId);
+    d.lastSeq = seq.step() ? seq.integer(0) : 0;
+    Statement &last = d.db->prepare("SELECT max(hlc) FROM writes");
+    Hlc lastHlc;
+    if (last.step() && !last.isNull(0))
+        (void)Hlc::parse(last.text(0), &lastHlc);
+    d.clock = HlcClock(d.deviceId);
+    d.clock.observe(lastHlc);
+    return s;
+}
+
+QString Store::deviceId() const
+{
+    return d->deviceId;
+}
+QString Store::storeId() const
+{
+    return d->storeId;
+}
+QString Store::directory() const
+{
+    return d->dir;
+}
+
+Status Store::changePasscode(const QByteArray &oldPasscode, const QByteArray &newPasscode)
+{
+    if (!d->encrypted)
+        return makeError(ErrorCode::Unsupported, QStringLiteral("This store is not encrypted"));
+    const QString weak = checkPasscodeStrength(newPasscode);
+    if (!weak.isEmpty())
+        return makeError(ErrorCode::Usage, weak);
+    if (auto st = d->unlock(oldPasscode); !st)
+        return st;
+    crypto::KdfParams kdf = crypto::KdfParams::fresh();
+    const auto oldKdf =
+        crypto::KdfParams::fromJson(QJsonDocument::fromJson(d->meta(QStringLiteral("kdf")).toUtf8()).object());
+    if (oldKdf) { // keep the cost the store was set up with
+        kdf.n = oldKdf.value().n;
+        kdf.r = oldKdf.value().r;
+        kdf.p = oldKdf.value().p;
+    }
+    auto kek = crypto::deriveKey(newPasscode, kdf);
+    if (!kek)
+        return kek.error();
+    auto wrapped = crypto::seal(kek.value(), d->key, keyAad(d->storeId));
+    if (!wrapped)
+        return wrapped.error();
+    QByteArray stored = wrapped.value();
+    if (!d->meta(QStringLiteral("key_protector")).isEmpty()) {
+        auto p = d->options.keyProtector->wrap(d->storeId, stored);
+        if (!p)
+            return p.error();
+        stored = p.value();
+    }
+    Transaction tx(*d->db);
+    if (auto st = d->setMeta(QStringLiteral("kdf"), QString::fromUtf8(compact(kdf.toJson()))); !st)
+        return st;
+    if (auto st = d->setMeta(QStringLiteral("wrapped_key"), QString::fromLatin1(stored.toBase64())); !st)
+        return st;
+    return tx.commit();
+}
+
+// ---- the write path ----
+
+Result<QString> Store::Impl::applyMutation(const Mutation &m, QHash<QString, Loaded> &batch)
+{
+    auto fetch = [&](const QString &id) -> Result<std::optional<Loaded>> {
+        if (auto it = batch.constFind(id); it != batch.cend())
+            return std::optional<Loaded>(*it);
+        return load(id);
+    };
+    ValidationContext ctx;
+    ctx.reference = options.reference;
+    if (options.now)
+        ctx.today = QDateTime::fromMSecsSinceEpoch(now()).date();
+    ctx.lookup = [&](const QString &id) -> std::optional<RecordView> {
+        auto r = fetch(id);
+        if (!r || !r.value() || r.value()->state.isDeleted())
+            return std::nullopt;
+        const RecordState &s = r.value()->state;
+        return RecordView{s.type, s.personId, s.values()};
+    };
+
+    Loaded current;
+    const RecordSchema *schema = nullptr;
+    Write w;
+    if (m.kind == Mutation::Kind::Put) {
+        schema = schema::find(m.type);
+        if (!schema)
+            return makeError(ErrorCode::Validation,
+                             QStringLiteral("Unknown record type '%1' (known: %2)")
+                                 .arg(m.type, schema::types().join(QStringLiteral(", "))));
+        if (!m.id.isEmpty()) {
+            if (!ids::isUuid(m.id))
+                return makeError(ErrorCode::Validation, QStringLiteral("'%1' is not a record id").arg(m.id));
+            auto existing = fetch(m.id);
+            if (!existing)
+                return existing.error();
+            if (existing.value())
+                return makeError(ErrorCode::Validation, QStringLiteral("Record %1 already exists").arg(m.id));
+        }
+        QJsonObject values = schema::normalise(*schema, m.fields);
+        if (auto e = schema::checkInputFields(*schema, values); !e.isEmpty())
+            return makeError(ErrorCode::Validation, QStringLiteral("The %1 was not saved").arg(m.type), e);
+        for (auto it = values.begin(); it != values.end();)
+            it = it.value().isNull() ? values.erase(it) : it + 1;
+        const QString id = m.id.isEmpty() ? ids::newUuid() : m.id;
+        const QString personId =
+            m.type == QLatin1String("person") ? id : values.value(QStringLiteral("person_id")).toString();
+        schema::derive(*schema, values, options.reference);
+        if (auto e = schema::validate(*schema, values, personId, ctx); !e.isEmpty())
+            return makeError(ErrorCode::Validation, QStringLiteral("The %1 was not saved").arg(m.type), e);
+        w.recordId = id;
+        w.type = m.type;
+        w.personId = personId;
+        w.values = values;
+    } else {
+        if (!ids::isUuid(m.id))
+            return makeError(ErrorCode::Usage, QStringLiteral("'%1' is not a record id").arg(m.id));
+        auto loaded = fetch(m.id);
+        if (!loaded)
+            return loaded.error();
+        if (!loaded.value())
+            return makeError(ErrorCode::NotFound, QStringLiteral("No record %1").arg(m.id));
+        current = *loaded.value();
+        schema = schema::find(current.state.type);
+        if (!schema)
+            return makeError(ErrorCode::Corrupt, QStringLiteral("Record %1 has an unknown type").arg(m.id));
+        w.recordId = current.state.id;
+        w.type = current.state.type;
+        w.personId = current.state.personId;
+        const bool deleted = current.state.isDeleted();
+
+        if (m.kind == Mutation::Kind::Edit) {
+            if (schema->appendOnly)
+                return makeError(ErrorCode::Validation,
+                                 QStringLiteral("A %1 cannot be changed once written; add another").arg(w.type));
+            if (deleted)
+                return makeError(ErrorCode::NotFound, QStringLiteral("Record %1 has been deleted").arg(m.id));
+            QJsonObject changes = schema::normalise(*schema, m.fields);
+            if (auto e = schema::checkInputFields(*schema, changes); !e.isEmpty())
+                return makeError(ErrorCode::Validation, QStringLiteral("The %1 was not changed").arg(w.type), e);
+            if (changes.contains(QStringLiteral("person_id"))
+                && changes.value(QStringLiteral("person_id")).toString() != w.personId)
+                return makeError(
+                    ErrorCode::Validation, QStringLiteral("The %1 was not changed").arg(w.type),
+                    {{QStringLiteral("person_id"), QStringLiteral("cannot move a record to another person")}});
+            const QJsonObject before = current.state.values();
+            QJsonObject after = before;
+            for (auto it = changes.begin(); it != changes.end(); ++it) {
+                if (it.value().isNull())
+                    after.remove(it.key());
+                else
+                    after.insert(it.key(), it.value());
+            }
+            schema::derive(*schema, after, options.reference);
+            if (auto e = schema::validate(*schema, after, w.personId, ctx); !e.isEmpty())
+                return makeError(ErrorCode::Validation, QStringLiteral("The %1 was not changed").arg(w.type), e);
+            QSet<QString> keys;
+            for (auto it = after.begin(); it != after.end(); ++it)
+                keys.insert(it.key());
+            for (auto it = before.begin(); it != before.end(); ++it)
+                keys.insert(it.key());
+            for (const QString &k : keys) {
+                // A cleared field is null in the log and absent from input: the same thing.
+                const QJsonValue b = before.value(k).isUndefined() ? QJsonValue() : before.value(k);
+                const QJsonValue a = after.value(k).isUndefined() ? QJsonValue() : after.value(k);
+                if (b == a)
+                    continue;
+                w.values.insert(k, a);
+                const QJsonArray parents = current.state.editParents(k);
+                if (!parents.isEmpty())
+                    w.parents.insert(k, parents);
+            }
+            if (w.values.isEmpty())
+                return w.recordId; // nothing changed: no write
+        } else if (m.kind == Mutation::Kind::Delete) {
+            if (schema->appendOnly)
+                return makeError(ErrorCode::Validation,
+                                 QStringLiteral("A %1 cannot be deleted; add a correcting one").arg(w.type));
+            if (deleted)
+                return w.recordId;
+            // The delete records everything the deleter saw, so only unseen edits conflict with it.
+            for (auto it = current.state.fields.cbegin(); it != current.state.fields.cend(); ++it)
+                if (!it->heads.isEmpty())
+                    w.parents.insert(it.key(), current.state.resolveParents(it.key()));
+            w.values.insert(DeletedField, true);
+        } else { // Resolve
+            bool inConflict = false;
+            for (const Conflict &c : current.state.conflicts())
+                inConflict |= c.field == m.field || (m.field == DeletedField && !c.deleteClock.isEmpty());
+            if (!inConflict)
+                return makeError(ErrorCode::Conflict,
+                                 QStringLiteral("Field '%1' of record %2 is not in conflict").arg(m.field, m.id));
+            if (m.field == DeletedField) {
+                if (!m.value.isBool())
+                    return makeError(ErrorCode::Validation,
+                                     QStringLiteral("Resolving a delete takes true (delete) "
+                                                    "or false (keep the record)"));
+                if (m.value.toBool())
+                    for (auto it = current.state.fields.cbegin(); it != current.state.fields.cend(); ++it)
+                        if (!it->heads.isEmpty())
+                            w.parents.insert(it.key(), current.state.resolveParents(it.key()));
+                w.parents.insert(DeletedField, current.state.resolveParents(DeletedField));
+                w.values.insert(DeletedField, m.value.toBool());
+            } else {
+                QJsonObject changes{{m.field, m.value}};
+                changes = schema::normalise(*schema, changes);
+                if (auto e = schema::checkInputFields(*schema, changes); !e.isEmpty())
+                    return makeError(ErrorCode::Validation, QStringLiteral("The conflict was not resolved"), e);
+                QJsonObject after = current.state.values();
+                after.insert(m.field, changes.value(m.field));
+                if (auto e = schema::validate(*schema, after, w.personId, ctx); !e.isEmpty())
+                    return makeError(ErrorCode::Validation, QStringLiteral("The conflict was not resolved"), e);
+                w.values.insert(m.field, changes.value(m.field));
+                w.parents.insert(m.field, current.state.resolveParents(m.field));
+            }
+        }
+    }
+
+    w.device = deviceId;
+    w.seq = lastSeq + 1;
+    w.hlc = clock.tick(now()).toString();
+    current.state.apply(w, [this](const QString &h) { return hasWrite(h); });
+    current.version += 1;
+    if (auto st = append(w, false); !st)
+        return st.error();
+    if (auto st = save(current.state, current.version); !st)
+        return st.error();
+    lastSeq = w.seq;
+    batch.insert(w.recordId, current);
+    return w.recordId;
+}
+
+Result<QStringList> Store::commit(const QList<Mutation> &mutations)
+{
+    const qint64 seqBefore = d->lastSeq;
+    const HlcClock clockBefore = d->clock;
+    Transaction tx(*d->db);
+    if (!tx.began())
+        return makeError(ErrorCode::Io, QStringLiteral("Cannot start a transaction: %1").arg(d->db->lastError()));
+    QHash<QString, Impl::Loaded> batch;
+    QStringList ids;
+    auto rollback = [&](Error e) {
+        d->lastSeq = seqBefore;
+        d->clock = clockBefore;
+        return e;
+    };
+    for (qsizetype i = 0; i < mutations.size(); ++i) {
+        auto r = d->applyMutation(mutations[i], batch);
+        if (!r) {
+            Error e = r.error();
+            if (mutations.size() > 1)
+                e.message = QStringLiteral("Change %1 of %2: %3").arg(i + 1).arg(mutations.size()).arg(e.message);
+            return rollback(e);
+        }
+        ids << r.value();
+    }
+    if (auto st = tx.commit(); !st)
+        return rollback(st.error());
+    return ids;
+}
+
+Result<QString> Store::put(const QString &type, const QJsonObject &fields)
+{
+    auto r = commit({Mutation::put(type, fields)});
+    if (!r)
+        return r.error();
+    return r.value().first();
+}
+
+Status Store::edit(const QString &id, const QJsonObject &fields)
+{
+    auto r = commit({Mutation::edit(id, fields)});
+    return r ? Status() : Status(r.error());
+}
+
+Status Store::remove(const QString &id)
+{
+    auto r = commit({Mutation::remove(id)});
+    return r ? Status() : Status(r.error());
+}
+
+Status Store::resolve(const QString &id, const QString &field, const QJsonValue &value)
+{
+    auto r = commit({Mutation::resolve(id, field, value)});
+    return r ? Status() : Status(r.error());
+}
+
+// ---- reading ----
+
+Result<Record> Store::get(const QString &id) const
+{
+    auto l = d->load(id);
+    if (!l)
+        return l.error();
+    if (!l.value())
+        return makeError(ErrorCode::NotFound, QStringLiteral("No record %1").arg(id));
+    return d->toRecord(*l.value());
+}
+
+namespace {
+
+template<typename Fn>
+Status scanRecords(Statement &st, const Fn &fn)
+{
+    while (st.step())
+        if (auto s = fn(st); !s)
+            return s;
+    if (!st.ok())
+        return makeError(ErrorCode::Io, QStringLiteral("Cannot read the store: %1").arg(st.error()));
+    return {};
+}
+
+} // namespace
+
+Result<QList<Record>> Store::list(const QString &type, bool includeDeleted) const
+{
+    Statement &st = type.isEmpty()
+        ? d->db->prepare("SELECT id, type, person_id, version, state FROM records WHERE deleted <= ?2 ORDER BY id")
+        : d->db->prepare("SELECT id, type, person_id, version, state FROM records WHERE type = ?1 AND deleted <= ?2 "
+                         "ORDER BY id");
+    if (!type.isEmpty())
+        st.bind(1, type);
+    st.bind(2, qint64(includeDeleted));
+    QList<Record> out;
+    auto s = scanRecords(st, [&](Statement &row) -> Status {
+        auto l = d->decode(row.text(0), row.text(1), row.text(2), row.integer(3), row.blob(4));
+        if (!l)
+            return l.error();
+        out.append(d->toRecord(*l.value()));
+        return {};
+    });
+    if (!s)
+        return s.error();
+    return out;
+}
+
+Result<QList<Record>> Store::listForPerson(const QString &personId) const
+{
+    Statement &st = d->db->prepare(
+        "SELECT id, type, person_id, version, state FROM records WHERE person_id = ?1 AND deleted = 0 ORDER BY id");
+    st.bind(1, personId);
+    QList<Record> out;
+    auto s = scanRecords(st, [&](Statement &row) -> Status {
+        auto l = d->decode(row.text(0), row.text(1), row.text(2), row.integer(3), row.blob(4));
+        if (!l)
+            return l.error();
+        out.append(d->toRecord(*l.value()));
+        return {};
+    });
+    if (!s)
+        return s.error();
+    return out;
+}
+
+Result<QList<Record>> Store::conflicted() const
+{
+    Statement &st =
+        d->db->prepare("SELECT id, type, person_id, version, state FROM records WHERE conflicted = 1 ORDER BY id");
+    QList<Record> out;
+    auto s = scanRecords(st, [&](Statement &row) -> Status {
+        auto l = d->decode(row.text(0), row.text(1), row.text(2), row.integer(3), row.blob(4));
+        if (!l)
+            return l.error();
+        out.append(d->toRecord(*l.value()));
+        return {};
+    });
+    if (!s)
+        return s.error();
+    return out;
+}
+
+Result<int> Store::count(const QString &type) const
+{
+    Statement &st = type.isEmpty() ? d->db->prepare("SELECT count(*) FROM records WHERE deleted = 0")
+                                   : d->db->prepare("SELECT count(*) FROM records WHERE deleted = 0 AND type = ?1");
+    if (!type.isEmpty())
+        st.bind(1, type);
+    if (!st.step())
+        return makeError(ErrorCode::Io, QStringLiteral("Cannot count records: %1").arg(st.error()));
+    return int(st.integer(0));
+}
+
+Result<QByteArray> Store::exportCanonical() const
+{
+    Statement &st = d->db->prepare("SELECT id, type, person_id, version, state FROM records ORDER BY id");
+    QByteArray out("{\"format\":\"hearth.export\",\"records\":[");
+    bool first = true;
+    auto s = scanRecords(st, [&](Statement &row) -> Status {
+        auto l = d->decode(row.text(0), row.text(1), row.text(2), row.integer(3), row.blob(4));
+        if (!l)
+            return l.error();
+        if (!first)
+            out += ',';
+        first = false;
+        out += compact(l.value()->state.exportJson());
+        return {};
+    });
+    if (!s)
+        return s.error();
+    out += "],\"version\":1}\n";
+    return out;
+}
+
+Result<QString> Store::hash() const
+{
+    auto e = exportCanonical();
+    if (!e)
+        return e.error();
+    return QString::fromLatin1(crypto::sha256(e.value()).toHex());
+}
+
+Status Store::forEachWrite(const std::function<void(const Write &, bool)> &fn) const
+{
+    Statement &st =
+        d->db->prepare("SELECT device, seq, hlc, record_id, type, person_id, payload, sent FROM writes ORDER BY rowid");
+    return scanRecords(st, [&](Statement &row) -> Status {
+        auto w = d->decodeWrite(row);
+        if (!w)
+            return w.error();
+        fn(w.value(), row.integer(7) != 0);
+        return {};
+    });
+}
+
+Result<qint64> Store::writeCount() const
+{
+    Statement &st = d->db->prepare("SELECT count(*) FROM writes");
+    if (!st.step())
+        return makeError(ErrorCode::Io, QStringLiteral("Cannot count the log: %1").arg(st.error()));
+    return st.integer(0);
+}
+
+Result<QStringList> Store::verifyAgainstLog() const
+{
+    // Replayed in clock order, not arrival order: the result must not depend on it.
+    Statement &st = d->db->prepare(
+        "SELECT device, seq, hlc, record_id, type, person_id, payload, sent FROM writes ORDER BY hlc DESC");
+    QHash<QString, RecordState> replay;
+    QHash<QString, QSet<QString>> applied;
+    auto s = scanRecords(st, [&](Statement &row) -> Status {
+        auto w = d->decodeWrite(row);
+        if (!w)
+            return w.error();
+        QSet<QString> &seen = applied[w.value().recordId];
+        replay[w.value().recordId].apply(w.value(), [&](const QString &h) { return seen.contains(h); });
+        seen.insert(w.value().hlc);
+        return {};
+    });
+    if (!s)
+        return s.error();
+    QStringList differing;
+    Statement &rows = d->db->prepare("SELECT id, type, person_id, version, state FROM records ORDER BY id");
+    QSet<QString> stored;
+    s = scanRecords(rows, [&](Statement &row) -> Status {
+        auto l = d->decode(row.text(0), row.text(1), row.text(2), row.integer(3), row.blob(4));
+        if (!l)
+            return l.error();
+        const QString id = row.text(0);
+        stored.insert(id);
+        if (!replay.contains(id) || replay.value(id).toJson() != l.value()->state.toJson())
+            differing << id;
+        return {};
+    });
+    if (!s)
+        return s.error();
+    for (auto it = replay.cbegin(); it != replay.cend(); ++it)
+        if (!stored.contains(it.key()))
+            differing << it.key();
+    return differing;
+}
+
+} // namespace hearth

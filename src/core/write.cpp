@@ -1,0 +1,51 @@
+#include "write.h"
+
+#include "hlc.h"
+#include "identifiers.h"
+
+#include <QJsonArray>
+
+namespace hearth {
+
+QJsonObject Write::payload() const
+{
+    return QJsonObject{{QStringLiteral("values"), values}, {QStringLiteral("parents"), parents}};
+}
+
+QJsonObject Write::toJson() const
+{
+    return QJsonObject{{QStringLiteral("device"), device}, {QStringLiteral("seq"), double(seq)},
+                       {QStringLiteral("hlc"), hlc},       {QStringLiteral("record"), recordId},
+                       {QStringLiteral("type"), type},     {QStringLiteral("person"), personId},
+                       {QStringLiteral("values"), values}, {QStringLiteral("parents"), parents}};
+}
+
+Result<Write> Write::fromJson(const QJsonObject &o)
+{
+    Write w;
+    w.device = o.value(QStringLiteral("device")).toString();
+    w.seq = qint64(o.value(QStringLiteral("seq")).toDouble(-1));
+    w.hlc = o.value(QStringLiteral("hlc")).toString();
+    w.recordId = o.value(QStringLiteral("record")).toString();
+    w.type = o.value(QStringLiteral("type")).toString();
+    w.personId = o.value(QStringLiteral("person")).toString();
+    w.values = o.value(QStringLiteral("values")).toObject();
+    w.parents = o.value(QStringLiteral("parents")).toObject();
+    Hlc h;
+    if (w.device.isEmpty() || w.seq < 1 || !Hlc::parse(w.hlc, &h) || h.device != w.device)
+        return makeError(ErrorCode::Corrupt, QStringLiteral("A write has a malformed id or clock"));
+    if (!ids::isUuid(w.recordId) || (!w.personId.isEmpty() && !ids::isUuid(w.personId)) || w.type.isEmpty())
+        return makeError(ErrorCode::Corrupt, QStringLiteral("A write names a malformed record, person or type"));
+    for (auto it = w.parents.begin(); it != w.parents.end(); ++it) {
+        if (!it.value().isArray())
+            return makeError(ErrorCode::Corrupt, QStringLiteral("A write's parents must be lists of clocks"));
+        for (const QJsonValue &p : it.value().toArray())
+            if (!Hlc::parse(p.toString(), &h))
+                return makeError(ErrorCode::Corrupt, QStringLiteral("A write's parents must be lists of clocks"));
+    }
+    if (w.values.isEmpty() && w.parents.isEmpty())
+        return makeError(ErrorCode::Corrupt, QStringLiteral("A write changes nothing"));
+    return w;
+}
+
+} // namespace hearth

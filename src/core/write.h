@@ -1,0 +1,31 @@
+#pragma once
+
+#include "result.h"
+
+#include <QJsonObject>
+#include <QString>
+
+namespace hearth {
+
+// The pseudo-field whose value (true/false) says whether a record is deleted.
+inline const QString DeletedField = QStringLiteral("_deleted");
+
+// One change to one record, as appended to the revision log (DESIGN.md §2).
+// Identity is (device, seq); `hlc` is unique too and is what `parents` refer to.
+struct Write {
+    QString device;
+    qint64 seq = 0;
+    QString hlc;
+    QString recordId;
+    QString type;
+    QString personId;
+    QJsonObject values;  // field -> new value
+    QJsonObject parents; // field -> [hlc, ...] the author saw as that field's current value(s)
+
+    // The encrypted part of a log entry: everything that may describe a person.
+    [[nodiscard]] QJsonObject payload() const;
+    [[nodiscard]] QJsonObject toJson() const;
+    static Result<Write> fromJson(const QJsonObject &o);
+};
+
+} // namespace hearth
