@@ -14,7 +14,7 @@
 #include <QJsonDocument>
 #include <QSet>
 
-Q_LOGGING_CATEGORY(lcStore, "hearth.store")
+Q_LOGGING_CATEGORY(lcStore, "hearth.store", QtInfoMsg)
 
 namespace hearth {
 
@@ -362,7 +362,7 @@ Result<std::unique_ptr<Store>> Store::create(const QString &dir, const QByteArra
     if (auto st = d.migrate(); !st)
         return st.error();
     d.clock = HlcClock(d.deviceId);
-    qCInfo(lcStore) << "created store" << d.storeId << "schema" << SchemaVersion;
+    qCDebug(lcStore) << "created store" << d.storeId << "schema" << SchemaVersion;
     return s;
 }
 

@@ -1,5 +1,6 @@
 #include "ctl.h"
 
+#include "demodata.h"
 #include "desktop/filekeyprotector.h"
 #include "referencedata.h"
 #include "store.h"
@@ -32,6 +33,7 @@ const char *const kUsage = R"(Commands:
   verify                           rebuild state from the log and compare
   passcode                         change the passcode (new one from HEARTH_NEW_PASSCODE or --new-passcode-file)
   batch --file F                   apply JSON lines {"op":"put|edit|delete","type","id","fields"} in one transaction
+  seed --people N [--seed S]       add a synthetic demo caseload (invented people)
   write-loop --count N             (crash tests) one put per transaction, printing "ack ID" after each commit
 Passcode: HEARTH_PASSCODE or --passcode-file.
 Exit codes: 0 ok, 2 usage, 3 validation, 4 wrong passcode, 5 locked out, 6 not found, 7 corrupt, 8 I/O, 9 conflict.)";
@@ -184,10 +186,13 @@ int run(const QStringList &arguments)
                                        QStringLiteral("DIR"));
     const QCommandLineOption assetsOpt(QStringLiteral("assets"), QStringLiteral("Reference data folder"),
                                        QStringLiteral("DIR"));
+    const QCommandLineOption peopleOpt(QStringLiteral("people"), QStringLiteral("seed: how many people"),
+                                       QStringLiteral("N"));
+    const QCommandLineOption seedOpt(QStringLiteral("seed"), QStringLiteral("seed: random seed"), QStringLiteral("S"));
     const QCommandLineOption includeDeletedOpt(QStringLiteral("include-deleted"),
                                                QStringLiteral("list: include deleted records"));
     for (const auto &o : {storeOpt, passFileOpt, newPassFileOpt, jsonOpt, fileOpt, countOpt, maxAttemptsOpt, kdfOpt,
-                          keyDirOpt, assetsOpt, includeDeletedOpt})
+                          keyDirOpt, assetsOpt, includeDeletedOpt, peopleOpt, seedOpt})
         p.addOption(o);
     if (!p.parse(arguments))
         return usage(p.errorText());
@@ -243,7 +248,7 @@ int run(const QStringList &arguments)
         out() << QJsonDocument(QJsonObject{{QStringLiteral("store"), s.value()->storeId()},
                                            {QStringLiteral("device"), s.value()->deviceId()}})
                      .toJson(QJsonDocument::Compact)
-              << Qt::flush;
+              << Qt::endl;
         return 0;
     }
 
@@ -361,6 +366,23 @@ int run(const QStringList &arguments)
         if (!ids)
             return fail(ids.error());
         out() << line(QJsonObject{{QStringLiteral("applied"), int(ids.value().size())}}) << Qt::endl;
+        return 0;
+    }
+    if (cmd == QLatin1String("seed")) {
+        demo::Options o;
+        bool ok = true;
+        o.people = p.isSet(peopleOpt) ? p.value(peopleOpt).toInt(&ok) : 40;
+        if (!ok || o.people < 1 || o.people > 1000000)
+            return usage(QStringLiteral("--people takes a number from 1 to 1000000"));
+        o.seed = p.isSet(seedOpt) ? p.value(seedOpt).toUInt(&ok) : 42u;
+        if (!ok)
+            return usage(QStringLiteral("--seed takes a whole number"));
+        o.today = QDate::currentDate();
+        auto n = demo::populate(store, o, reference.value());
+        if (!n)
+            return fail(n.error());
+        out() << line(QJsonObject{{QStringLiteral("people"), o.people}, {QStringLiteral("records"), n.value()}})
+              << Qt::endl;
         return 0;
     }
     if (cmd == QLatin1String("write-loop")) {
