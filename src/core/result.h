@@ -49,7 +49,8 @@ public:
     explicit operator bool() const { return ok(); }
     [[nodiscard]] const T &value() const & { return std::get<T>(m_v); }
     [[nodiscard]] T &value() & { return std::get<T>(m_v); }
-    [[nodiscard]] T &&value() && { return std::get<T>(std::move(m_v)); }
+    // By value, so `for (x : f().value())` does not dangle.
+    [[nodiscard]] T value() && { return std::get<T>(std::move(m_v)); }
     [[nodiscard]] const Error &error() const { return std::get<Error>(m_v); }
 
 private:

@@ -1,5 +1,6 @@
 #include "store.h"
 
+#include "caseload.h"
 #include "database.h"
 #include "hlc.h"
 #include "identifiers.h"
@@ -75,6 +76,20 @@ CREATE TABLE writes (
 CREATE INDEX writes_record ON writes(record_id);
 CREATE INDEX writes_unsent ON writes(sent) WHERE sent = 0;
 )SQL";
+
+// Schema 2: a per-person caseload summary (see caseload.h), so the caseload opens fast.
+const char *const kSchemaV2 = R"SQL(
+CREATE TABLE person_summary (
+    person_id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    blob BLOB NOT NULL
+);
+)SQL";
+
+QByteArray summaryAad(const QString &person, qint64 version)
+{
+    return QStringLiteral("hearth:summary:v1|%1|%2").arg(person).arg(version).toUtf8();
+}
 
 } // namespace
 
@@ -265,6 +280,63 @@ struct Store::Impl {
                       l.state.values(), l.state.conflicts(), l.version};
     }
 
+    struct Summary {
+        QJsonObject data;
+        qint64 version = 0;
+    };
+
+    Result<Summary> loadSummary(const QString &person) const
+    {
+        Statement &st = db->prepare("SELECT version, blob FROM person_summary WHERE person_id = ?1");
+        st.bind(1, person);
+        if (!st.step())
+            return st.ok() ? Summary{} : Result<Summary>(makeError(ErrorCode::Io, st.error()));
+        const qint64 version = st.integer(0);
+        auto plain = unseal(st.blob(1), summaryAad(person, version));
+        if (!plain)
+            return makeError(ErrorCode::Corrupt,
+                             QStringLiteral("The caseload summary of %1 cannot be decrypted: %2")
+                                 .arg(person, plain.error().message));
+        return Summary{QJsonDocument::fromJson(plain.value()).object(), version};
+    }
+
+    Status saveSummary(const QString &person, const Summary &sum)
+    {
+        auto blob = seal(compact(sum.data), summaryAad(person, sum.version + 1));
+        if (!blob)
+            return blob.error();
+        Statement &st =
+            db->prepare("INSERT OR REPLACE INTO person_summary(person_id, version, blob) VALUES (?1, ?2, ?3)");
+        st.bind(1, person).bind(2, sum.version + 1).bind(3, blob.value());
+        st.step();
+        if (!st.ok())
+            return makeError(ErrorCode::Io, QStringLiteral("Cannot save a caseload summary: %1").arg(st.error()));
+        return {};
+    }
+
+    // Folds changed records into their people's summaries; called inside the write transaction.
+    Status foldSummaries(const QList<const RecordState *> &changed)
+    {
+        QHash<QString, Summary> sums;
+        for (const RecordState *r : changed) {
+            if (r->personId.isEmpty())
+                continue;
+            auto it = sums.find(r->personId);
+            if (it == sums.end()) {
+                auto loaded = loadSummary(r->personId);
+                if (!loaded)
+                    return loaded.error();
+                it = sums.insert(r->personId, loaded.value());
+            }
+            summary::fold(it->data, *r);
+        }
+        for (auto it = sums.cbegin(); it != sums.cend(); ++it)
+            if (auto st = saveSummary(it.key(), it.value()); !st)
+                return st;
+        return {};
+    }
+
+    Status migrateTo(int version);
     Status unlock(const QByteArray &passcode);
     Status migrate();
     Result<QString> applyMutation(const Mutation &m, QHash<QString, Loaded> &batch);
@@ -414,9 +486,35 @@ Status Store::Impl::unlock(const QByteArray &passcode)
     return setMeta(QStringLiteral("failed_attempts"), QStringLiteral("0"));
 }
 
+Status Store::Impl::migrateTo(int version)
+{
+    if (version == 2) {
+        if (auto st = db->exec(QString::fromLatin1(kSchemaV2)); !st)
+            return st;
+        Statement &rows = db->prepare("SELECT id, type, person_id, version, state FROM records");
+        QList<RecordState> states;
+        while (rows.step()) {
+            auto l = decode(rows.text(0), rows.text(1), rows.text(2), rows.integer(3), rows.blob(4));
+            if (!l)
+                return l.error();
+            states.append(l.value()->state);
+        }
+        if (!rows.ok())
+            return makeError(ErrorCode::Io, rows.error());
+        QList<const RecordState *> ptrs;
+        for (const RecordState &r : std::as_const(states))
+            ptrs << &r;
+        return foldSummaries(ptrs);
+    }
+    return makeError(ErrorCode::Unsupported, QStringLiteral("No migration to schema %1").arg(version));
+}
+
+// Brings the store to SchemaVersion one step at a time, each step in its own transaction, so a
+// crash mid-upgrade leaves the store at a whole earlier version. Runs after unlock: steps may
+// need to decrypt.
 Status Store::Impl::migrate()
 {
-    const int version = meta(QStringLiteral("schema_version")).toInt();
+    int version = meta(QStringLiteral("schema_version")).toInt();
     if (version > SchemaVersion)
         return makeError(ErrorCode::Unsupported,
                          QStringLiteral("This store was written by a newer version of Hearth (schema %1; this "
@@ -425,6 +523,21 @@ Status Store::Impl::migrate()
                              .arg(SchemaVersion));
     if (version < 1)
         return makeError(ErrorCode::Corrupt, QStringLiteral("This store has no readable schema version"));
+    while (version < SchemaVersion) {
+        Transaction tx(*db);
+        if (!tx.began())
+            return makeError(ErrorCode::Io, QStringLiteral("Cannot start the upgrade: %1").arg(db->lastError()));
+        if (auto st = migrateTo(version + 1); !st)
+            return makeError(
+                st.error().code,
+                QStringLiteral("Upgrading the store to schema %1 failed: %2").arg(version + 1).arg(st.error().message));
+        if (auto st = setMeta(QStringLiteral("schema_version"), QString::number(version + 1)); !st)
+            return st;
+        if (auto st = tx.commit(); !st)
+            return st;
+        qCDebug(lcStore) << "upgraded store to schema" << version + 1;
+        ++version;
+    }
     return {};
 }
 
@@ -716,6 +829,11 @@ Result<QStringList> Store::commit(const QList<Mutation> &mutations)
         }
         ids << r.value();
     }
+    QList<const RecordState *> changed;
+    for (auto it = batch.cbegin(); it != batch.cend(); ++it)
+        changed << &it->state;
+    if (auto st = d->foldSummaries(changed); !st)
+        return rollback(st.error());
     if (auto st = tx.commit(); !st)
         return rollback(st.error());
     return ids;
@@ -748,6 +866,59 @@ Status Store::resolve(const QString &id, const QString &field, const QJsonValue 
 }
 
 // ---- reading ----
+
+Store::Reader::Reader() : d(std::make_unique<Impl>()) {}
+Store::Reader::~Reader()
+{
+    crypto::wipe(d->key);
+}
+
+Result<std::unique_ptr<Store::Reader>> Store::reader() const
+{
+    auto db = Database::open(QDir(d->dir).filePath(kDbFile), false, true);
+    if (!db)
+        return db.error();
+    std::unique_ptr<Reader> r(new Reader);
+    r->d->db = std::move(db).value();
+    r->d->dir = d->dir;
+    r->d->key = d->key;
+    r->d->encrypted = d->encrypted;
+    r->d->storeId = d->storeId;
+    r->d->deviceId = d->deviceId;
+    return r;
+}
+
+Result<QList<CaseloadEntry>> Store::Reader::caseload(const QDate &today) const
+{
+    Statement &st = d->db->prepare("SELECT person_id, version, blob FROM person_summary");
+    QList<CaseloadEntry> out;
+    while (st.step()) {
+        const QString person = st.text(0);
+        auto plain = d->unseal(st.blob(2), summaryAad(person, st.integer(1)));
+        if (!plain)
+            return makeError(ErrorCode::Corrupt,
+                             QStringLiteral("The caseload summary of %1 cannot be decrypted: %2")
+                                 .arg(person, plain.error().message));
+        const QJsonObject sum = QJsonDocument::fromJson(plain.value()).object();
+        const QJsonObject p = sum.value(QStringLiteral("p")).toObject();
+        if (p.isEmpty() || p.value(QStringLiteral("x")).toBool())
+            continue; // deleted, or records whose person has not arrived yet
+        out.append(caseloadEntry(person, sum, today));
+    }
+    if (!st.ok())
+        return makeError(ErrorCode::Io, QStringLiteral("Cannot read the caseload: %1").arg(st.error()));
+    return out;
+}
+
+Result<Record> Store::Reader::get(const QString &id) const
+{
+    auto l = d->load(id);
+    if (!l)
+        return l.error();
+    if (!l.value())
+        return makeError(ErrorCode::NotFound, QStringLiteral("No record %1").arg(id));
+    return d->toRecord(*l.value());
+}
 
 Result<Record> Store::get(const QString &id) const
 {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "caseload.h"
 #include "crypto.h"
 #include "merge.h"
 #include "result.h"
@@ -71,7 +72,7 @@ public:
     Store(const Store &) = delete;
     Store &operator=(const Store &) = delete;
 
-    static constexpr int SchemaVersion = 1;
+    static constexpr int SchemaVersion = 2;
 
     // Creates a new store in `dir` (which must not hold one) protected by `passcode`.
     static Result<std::unique_ptr<Store>> create(const QString &dir, const QByteArray &passcode,
@@ -121,9 +122,26 @@ public:
     // Minimum passcode rules, shared by create() and changePasscode().
     [[nodiscard]] static QString checkPasscodeStrength(const QByteArray &passcode);
 
+    struct Impl;
+    // A second, read-only connection to the same store, for use on one other thread (the app
+    // builds its caseload there so the UI thread never waits on bulk decryption).
+    class Reader
+    {
+    public:
+        ~Reader();
+        // Every person's caseload entry, unsorted; deleted people are left out.
+        [[nodiscard]] Result<QList<CaseloadEntry>> caseload(const QDate &today) const;
+        [[nodiscard]] Result<Record> get(const QString &id) const;
+
+    private:
+        friend class Store;
+        Reader();
+        std::unique_ptr<Impl> d;
+    };
+    [[nodiscard]] Result<std::unique_ptr<Reader>> reader() const;
+
 private:
     Store();
-    struct Impl;
     std::unique_ptr<Impl> d;
 };
 
