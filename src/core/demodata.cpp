@@ -8,28 +8,38 @@ namespace hearth::demo {
 
 namespace {
 
-const char *const kGiven[] = {"Morag",  "Iain",   "Catriona", "Fraser", "Isla",    "Callum", "Eilidh", "Ross",
-                              "Mhairi", "Angus",  "Kirsty",   "Euan",   "Shona",   "Hamish", "Ailsa",  "Duncan",
+const char *const kGiven[] = {"Morag",  "Iain",   "Catriona", "Fraser",   "Isla",  "Callum", "Eilidh", "Ross",
+                              "Mhairi", "Angus",  "Kirsty",   "Euan",     "Shona", "Hamish", "Ailsa",  "Duncan",
                               "Fiona",  "Gregor", "Lorna",    "Alasdair", "Rhona", "Niall",  "Morven", "Struan"};
-const char *const kFamily[] = {"MacAlister", "Drummond", "Fairlie",  "Galbraith", "Haldane", "Inglis",  "Kerr",
-                               "Lamont",     "Menzies",  "Nisbet",   "Ogilvie",   "Pettigrew", "Rennie", "Sinclair",
-                               "Tennant",    "Urquhart", "Wishart",  "Yuill",     "Baird",   "Cairns",  "Dalziel"};
+const char *const kFamily[] = {"MacAlister", "Drummond", "Fairlie", "Galbraith", "Haldane",   "Inglis", "Kerr",
+                               "Lamont",     "Menzies",  "Nisbet",  "Ogilvie",   "Pettigrew", "Rennie", "Sinclair",
+                               "Tennant",    "Urquhart", "Wishart", "Yuill",     "Baird",     "Cairns", "Dalziel"};
 // Postcodes in the shipped SIMD sample across deciles, plus two it does not hold (shown as "unknown").
-const char *const kPostcodes[] = {"G40 6DJ", "G40 6RS", "G42 7XY", "G31 3AN", "G33 8BL", "G45 8LP", "G52 0JD",
-                                  "G22 1EA", "G15 4JA", "G20 3BR", "G42 2LN", "G51 5LB", "G53 8EL", "G21 4AL",
-                                  "G11 8US", "G14 6JQ", "G44 2GB", "G41 2FN", "G3 4EB",  "G46 4AX", "G41 6AQ",
-                                  "G81 9ZZ", "PA4 9QQ"};
-const char *const kSites[] = {"lung", "breast", "prostate", "bowel", "haematological", "upper_gi", "head_and_neck",
-                              "gynaecological", "urological", "skin", "other"};
-const char *const kSources[] = {"self", "gp", "clinical_nurse_specialist", "oncology_outpatients", "hospital_ward",
-                                "macmillan_information_centre", "social_work", "third_sector"};
-const char *const kStages[] = {"newly_diagnosed", "in_treatment", "post_treatment", "living_with_cancer",
-                               "palliative"};
-const char *const kActions[] = {"Apply for Adult Disability Payment", "Refer to welfare rights for a benefits check",
-                                "Ask the GP about a review of pain relief", "Arrange a carer's assessment",
-                                "Find a local walking group", "Contact the energy company about arrears",
-                                "Apply for a Macmillan grant", "Speak to the housing officer about adaptations",
-                                "Book a session with the counselling service", "Ask the CNS about fatigue advice"};
+const char *const kPostcodes[] = {"G40 6DJ", "G40 6RS", "G42 7XY", "G31 3AN", "G33 8BL", "G45 8LP",
+                                  "G52 0JD", "G22 1EA", "G15 4JA", "G20 3BR", "G42 2LN", "G51 5LB",
+                                  "G53 8EL", "G21 4AL", "G11 8US", "G14 6JQ", "G44 2GB", "G41 2FN",
+                                  "G3 4EB",  "G46 4AX", "G41 6AQ", "G81 9ZZ", "PA4 9QQ"};
+const char *const kSites[] = {"lung",          "breast",         "prostate",   "bowel", "haematological", "upper_gi",
+                              "head_and_neck", "gynaecological", "urological", "skin",  "other"};
+const char *const kSources[] = {"self",
+                                "gp",
+                                "clinical_nurse_specialist",
+                                "oncology_outpatients",
+                                "hospital_ward",
+                                "macmillan_information_centre",
+                                "social_work",
+                                "third_sector"};
+const char *const kStages[] = {"newly_diagnosed", "in_treatment", "post_treatment", "living_with_cancer", "palliative"};
+const char *const kActions[] = {"Apply for Adult Disability Payment",
+                                "Refer to welfare rights for a benefits check",
+                                "Ask the GP about a review of pain relief",
+                                "Arrange a carer's assessment",
+                                "Find a local walking group",
+                                "Contact the energy company about arrears",
+                                "Apply for a Macmillan grant",
+                                "Speak to the housing officer about adaptations",
+                                "Book a session with the counselling service",
+                                "Ask the CNS about fatigue advice"};
 
 template<size_t N>
 QString pick(QRandomGenerator &r, const char *const (&xs)[N])
@@ -40,8 +50,8 @@ QString pick(QRandomGenerator &r, const char *const (&xs)[N])
 QString chiFor(const QDate &dob, QRandomGenerator &r)
 {
     for (;;) {
-        QString base = dob.toString(QStringLiteral("ddMMyy"))
-            + QStringLiteral("%1").arg(r.bounded(1000), 3, 10, QLatin1Char('0'));
+        QString base =
+            dob.toString(QStringLiteral("ddMMyy")) + QStringLiteral("%1").arg(r.bounded(1000), 3, 10, QLatin1Char('0'));
         int sum = 0;
         for (int i = 0; i < 9; ++i)
             sum += base[i].digitValue() * (10 - i);
@@ -68,7 +78,10 @@ QString uuid(QRandomGenerator &r)
         + h.mid(16, 4) + QLatin1Char('-') + h.mid(20, 12);
 }
 
-QString iso(const QDate &d) { return d.toString(Qt::ISODate); }
+QString iso(const QDate &d)
+{
+    return d.toString(Qt::ISODate);
+}
 
 } // namespace
 
@@ -81,46 +94,50 @@ QList<Mutation> personStory(int index, const Options &o, const ReferenceData &re
     const QDate dob = QDate(1935, 1, 1).addDays(r.bounded(365 * 55));
     const QDate received = o.today.addDays(-int(r.bounded(700)));
     const QDate diagnosed = received.addDays(-int(r.bounded(60)));
-    QJsonObject person{{QStringLiteral("given_name"), pick(r, kGiven)},
-                       {QStringLiteral("family_name"), pick(r, kFamily)},
-                       {QStringLiteral("date_of_birth"), iso(dob)},
-                       {QStringLiteral("chi_number"), chiFor(dob, r)},
-                       {QStringLiteral("sex"), r.bounded(2) ? QStringLiteral("female") : QStringLiteral("male")},
-                       {QStringLiteral("address"), QStringLiteral("%1 Example Street, Glasgow").arg(1 + r.bounded(200))},
-                       {QStringLiteral("postcode"), pick(r, kPostcodes)},
-                       {QStringLiteral("phone"), QStringLiteral("07700 900%1").arg(r.bounded(1000), 3, 10, QLatin1Char('0'))},
-                       {QStringLiteral("cancer_site"), pick(r, kSites)},
-                       {QStringLiteral("diagnosis_date"), iso(diagnosed)},
-                       {QStringLiteral("stage_of_care"), pick(r, kStages)},
-                       {QStringLiteral("link_worker"), o.linkWorker},
-                       {QStringLiteral("caseload"), o.caseload},
-                       {QStringLiteral("consent_to_contact"), true},
-                       {QStringLiteral("consent_share_gp"), r.bounded(10) < 9},
-                       {QStringLiteral("consent_share_housing"), r.bounded(10) < 5},
-                       {QStringLiteral("consent_share_social_work"), r.bounded(10) < 4},
-                       {QStringLiteral("consent_share_welfare_rights"), r.bounded(10) < 7}};
+    QJsonObject person{
+        {QStringLiteral("given_name"), pick(r, kGiven)},
+        {QStringLiteral("family_name"), pick(r, kFamily)},
+        {QStringLiteral("date_of_birth"), iso(dob)},
+        {QStringLiteral("chi_number"), chiFor(dob, r)},
+        {QStringLiteral("sex"), r.bounded(2) ? QStringLiteral("female") : QStringLiteral("male")},
+        {QStringLiteral("address"), QStringLiteral("%1 Example Street, Glasgow").arg(1 + r.bounded(200))},
+        {QStringLiteral("postcode"), pick(r, kPostcodes)},
+        {QStringLiteral("phone"), QStringLiteral("07700 900%1").arg(r.bounded(1000), 3, 10, QLatin1Char('0'))},
+        {QStringLiteral("cancer_site"), pick(r, kSites)},
+        {QStringLiteral("diagnosis_date"), iso(diagnosed)},
+        {QStringLiteral("stage_of_care"), pick(r, kStages)},
+        {QStringLiteral("link_worker"), o.linkWorker},
+        {QStringLiteral("caseload"), o.caseload},
+        {QStringLiteral("consent_to_contact"), true},
+        {QStringLiteral("consent_share_gp"), r.bounded(10) < 9},
+        {QStringLiteral("consent_share_housing"), r.bounded(10) < 5},
+        {QStringLiteral("consent_share_social_work"), r.bounded(10) < 4},
+        {QStringLiteral("consent_share_welfare_rights"), r.bounded(10) < 7}};
     out << Mutation::put(QStringLiteral("person"), person, personId);
 
     // A fifth are new referrals still waiting for a first contact.
     const bool awaiting = r.bounded(5) == 0;
     const QDate firstContact = received.addDays(1 + int(r.bounded(14)));
-    QJsonObject referral{{QStringLiteral("person_id"), personId},
-                         {QStringLiteral("source"), pick(r, kSources)},
-                         {QStringLiteral("date_received"), iso(awaiting ? o.today.addDays(-int(r.bounded(20))) : received)}};
+    QJsonObject referral{
+        {QStringLiteral("person_id"), personId},
+        {QStringLiteral("source"), pick(r, kSources)},
+        {QStringLiteral("date_received"), iso(awaiting ? o.today.addDays(-int(r.bounded(20))) : received)}};
     if (!awaiting)
         referral.insert(QStringLiteral("date_first_contact"), iso(firstContact));
     out << Mutation::put(QStringLiteral("referral"), referral);
     if (awaiting) {
-        out << Mutation::put(QStringLiteral("contact"), QJsonObject{{QStringLiteral("person_id"), personId},
-                                                                    {QStringLiteral("date"), iso(o.today.addDays(-1))},
-                                                                    {QStringLiteral("method"), QStringLiteral("phone")},
-                                                                    {QStringLiteral("outcome"), QStringLiteral("no_answer")}});
+        out << Mutation::put(QStringLiteral("contact"),
+                             QJsonObject{{QStringLiteral("person_id"), personId},
+                                         {QStringLiteral("date"), iso(o.today.addDays(-1))},
+                                         {QStringLiteral("method"), QStringLiteral("phone")},
+                                         {QStringLiteral("outcome"), QStringLiteral("no_answer")}});
         return out;
     }
-    out << Mutation::put(QStringLiteral("contact"), QJsonObject{{QStringLiteral("person_id"), personId},
-                                                                {QStringLiteral("date"), iso(firstContact)},
-                                                                {QStringLiteral("method"), QStringLiteral("phone")},
-                                                                {QStringLiteral("outcome"), QStringLiteral("visit_arranged")}});
+    out << Mutation::put(QStringLiteral("contact"),
+                         QJsonObject{{QStringLiteral("person_id"), personId},
+                                     {QStringLiteral("date"), iso(firstContact)},
+                                     {QStringLiteral("method"), QStringLiteral("phone")},
+                                     {QStringLiteral("outcome"), QStringLiteral("visit_arranged")}});
 
     // Initial HNA with about six concerns, the top three ranked.
     const QDate hnaDate = firstContact.addDays(int(r.bounded(10)));
@@ -168,14 +185,15 @@ QList<Mutation> personStory(int index, const Options &o, const ReferenceData &re
         const QDate due = hnaDate.addDays(7 + int(r.bounded(60)));
         const bool overdue = due < o.today;
         const int roll = int(r.bounded(10));
-        const QString status = overdue ? (roll < 6 ? QStringLiteral("done") : QStringLiteral("in_progress"))
-                                       : QStringLiteral("planned");
+        const QString status =
+            overdue ? (roll < 6 ? QStringLiteral("done") : QStringLiteral("in_progress")) : QStringLiteral("planned");
         out << Mutation::put(QStringLiteral("care_action"),
                              QJsonObject{{QStringLiteral("person_id"), personId},
                                          {QStringLiteral("assessment_id"), initialId},
                                          {QStringLiteral("concern_id"), picked[i].concernId},
                                          {QStringLiteral("action"), pick(r, kActions)},
-                                         {QStringLiteral("owner"), r.bounded(2) ? QStringLiteral("link_worker") : QStringLiteral("person")},
+                                         {QStringLiteral("owner"),
+                                          r.bounded(2) ? QStringLiteral("link_worker") : QStringLiteral("person")},
                                          {QStringLiteral("due_date"), iso(due)},
                                          {QStringLiteral("status"), status}});
     }
@@ -186,26 +204,30 @@ QList<Mutation> personStory(int index, const Options &o, const ReferenceData &re
     const auto all = ref.directory().organisations();
     const Organisation &org = orgs.isEmpty() ? all[int(r.bounded(all.size()))] : orgs[int(r.bounded(orgs.size()))];
     onwardId = uuid(r);
-    out << Mutation::put(QStringLiteral("onward_referral"),
-                         QJsonObject{{QStringLiteral("person_id"), personId},
-                                     {QStringLiteral("organisation_id"), org.id},
-                                     {QStringLiteral("concern_id"), picked.first().concernId},
-                                     {QStringLiteral("reason"), QStringLiteral("Help with %1").arg(picked.first().item)},
-                                     {QStringLiteral("date"), iso(hnaDate.addDays(2))},
-                                     {QStringLiteral("status"), r.bounded(3) ? QStringLiteral("accepted") : QStringLiteral("made")},
-                                     {QStringLiteral("carers_assessment"), org.category == QLatin1String("carers")}},
-                         onwardId);
+    out << Mutation::put(
+        QStringLiteral("onward_referral"),
+        QJsonObject{{QStringLiteral("person_id"), personId},
+                    {QStringLiteral("organisation_id"), org.id},
+                    {QStringLiteral("concern_id"), picked.first().concernId},
+                    {QStringLiteral("reason"), QStringLiteral("Help with %1").arg(picked.first().item)},
+                    {QStringLiteral("date"), iso(hnaDate.addDays(2))},
+                    {QStringLiteral("status"), r.bounded(3) ? QStringLiteral("accepted") : QStringLiteral("made")},
+                    {QStringLiteral("carers_assessment"), org.category == QLatin1String("carers")}},
+        onwardId);
     if (r.bounded(10) < 4) {
         const bool debt = r.bounded(4) == 0;
-        out << Mutation::put(QStringLiteral("financial_gain"),
-                             QJsonObject{{QStringLiteral("person_id"), personId},
-                                         {QStringLiteral("kind"), debt ? QStringLiteral("debt_written_off") : QStringLiteral("benefit_award")},
-                                         {QStringLiteral("description"), debt ? QStringLiteral("Energy arrears") : QStringLiteral("Attendance Allowance")},
-                                         {QStringLiteral("amount"), debt ? double(200 + r.bounded(1800)) : 4742.2},
-                                         {QStringLiteral("period"), debt ? QStringLiteral("one_off") : QStringLiteral("annual")},
-                                         {QStringLiteral("date_awarded"), iso(qMin(o.today, hnaDate.addDays(40)))},
-                                         {QStringLiteral("organisation_id"), org.id},
-                                         {QStringLiteral("onward_referral_id"), onwardId}});
+        out << Mutation::put(
+            QStringLiteral("financial_gain"),
+            QJsonObject{
+                {QStringLiteral("person_id"), personId},
+                {QStringLiteral("kind"), debt ? QStringLiteral("debt_written_off") : QStringLiteral("benefit_award")},
+                {QStringLiteral("description"),
+                 debt ? QStringLiteral("Energy arrears") : QStringLiteral("Attendance Allowance")},
+                {QStringLiteral("amount"), debt ? double(200 + r.bounded(1800)) : 4742.2},
+                {QStringLiteral("period"), debt ? QStringLiteral("one_off") : QStringLiteral("annual")},
+                {QStringLiteral("date_awarded"), iso(qMin(o.today, hnaDate.addDays(40)))},
+                {QStringLiteral("organisation_id"), org.id},
+                {QStringLiteral("onward_referral_id"), onwardId}});
     }
     auto eq5d = [&](int worst) {
         QString s;
@@ -221,10 +243,11 @@ QList<Mutation> personStory(int index, const Options &o, const ReferenceData &re
                                      {QStringLiteral("assessment_id"), initialId},
                                      {QStringLiteral("eq5d_state"), eq5d(5)},
                                      {QStringLiteral("eq5d_vas"), 30 + int(r.bounded(50))}});
-    out << Mutation::put(QStringLiteral("note"), QJsonObject{{QStringLiteral("person_id"), personId},
-                                                             {QStringLiteral("date"), iso(hnaDate)},
-                                                             {QStringLiteral("author"), o.linkWorker},
-                                                             {QStringLiteral("text"), QStringLiteral("Home visit; HNA completed together.")}});
+    out << Mutation::put(QStringLiteral("note"),
+                         QJsonObject{{QStringLiteral("person_id"), personId},
+                                     {QStringLiteral("date"), iso(hnaDate)},
+                                     {QStringLiteral("author"), o.linkWorker},
+                                     {QStringLiteral("text"), QStringLiteral("Home visit; HNA completed together.")}});
 
     // About half have had their review, roughly 84 days later, with scores that mostly fell.
     const QDate reviewDate = hnaDate.addDays(70 + int(r.bounded(30)));

@@ -1,6 +1,11 @@
 #include "merge.h"
 
+#include <QCborArray>
+#include <QCborMap>
+#include <QCborStreamWriter>
+#include <QCborValue>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QSet>
 
 #include <algorithm>
@@ -40,6 +45,7 @@ QStringList FieldState::headClocks() const
 
 void RecordState::apply(const Write &w, const std::function<bool(const QString &)> &seen)
 {
+    m_values.reset();
     if (id.isEmpty())
         id = w.recordId;
     if (type.isEmpty())
@@ -89,10 +95,13 @@ bool RecordState::isDeleted() const
 
 QJsonObject RecordState::values() const
 {
+    if (m_values)
+        return *m_values;
     QJsonObject out;
     for (auto it = fields.cbegin(); it != fields.cend(); ++it)
         if (it.key() != DeletedField && !it->heads.isEmpty())
             out.insert(it.key(), it->heads.first().value);
+    m_values = out;
     return out;
 }
 
@@ -195,6 +204,102 @@ Result<RecordState> RecordState::fromJson(const QJsonObject &o)
         for (const QJsonValue &p : f.value(kPending).toArray())
             st.pending.append(p.toString());
         r.fields.insert(it.key(), st);
+    }
+    if (r.id.isEmpty() || r.type.isEmpty())
+        return makeError(ErrorCode::Corrupt, QStringLiteral("A stored record's state is malformed"));
+    return r;
+}
+
+namespace {
+
+void writeValue(QCborStreamWriter &w, const QJsonValue &v)
+{
+    switch (v.type()) {
+    case QJsonValue::String:
+        w.append(v.toString());
+        return;
+    case QJsonValue::Bool:
+        w.append(v.toBool());
+        return;
+    case QJsonValue::Null:
+        w.append(QCborSimpleType::Null);
+        return;
+    case QJsonValue::Double: {
+        const double d = v.toDouble();
+        // Whole numbers as integers, so the value reads back as the same JSON number.
+        if (d == double(qint64(d)) && qAbs(d) < 9007199254740992.0)
+            w.append(qint64(d));
+        else
+            w.append(d);
+        return;
+    }
+    default:
+        QCborValue::fromJsonValue(v).toCbor(w);
+    }
+}
+
+} // namespace
+
+QByteArray RecordState::encode() const
+{
+    QByteArray out;
+    out.reserve(256);
+    QCborStreamWriter w(&out);
+    w.startArray(4);
+    w.append(id);
+    w.append(type);
+    w.append(personId);
+    w.startMap(fields.size());
+    for (auto it = fields.cbegin(); it != fields.cend(); ++it) {
+        w.append(it.key());
+        w.startArray(2);
+        w.startArray(it->heads.size());
+        for (const Head &h : it->heads) {
+            w.startArray(h.seen.isEmpty() ? 2 : 3);
+            w.append(h.hlc);
+            writeValue(w, h.value);
+            if (!h.seen.isEmpty())
+                QCborValue::fromJsonValue(h.seen).toCbor(w);
+            w.endArray();
+        }
+        w.endArray();
+        w.startArray(it->pending.size());
+        for (const QString &p : it->pending)
+            w.append(p);
+        w.endArray();
+        w.endArray();
+    }
+    w.endMap();
+    w.endArray();
+    return out;
+}
+
+Result<RecordState> RecordState::decode(const QByteArray &bytes)
+{
+    if (bytes.startsWith('{'))
+        return fromJson(QJsonDocument::fromJson(bytes).object());
+    QCborParserError perr;
+    const QCborValue root = QCborValue::fromCbor(bytes, &perr);
+    const QCborArray a = root.toArray();
+    if (perr.error != QCborError::NoError || a.size() != 4)
+        return makeError(ErrorCode::Corrupt, QStringLiteral("A stored record's state is malformed"));
+    RecordState r;
+    r.id = a.at(0).toString();
+    r.type = a.at(1).toString();
+    r.personId = a.at(2).toString();
+    const QCborMap fs = a.at(3).toMap();
+    for (auto it = fs.cbegin(); it != fs.cend(); ++it) {
+        const QCborArray f = it.value().toArray();
+        FieldState st;
+        for (const QCborValue &hv : f.at(0).toArray()) {
+            const QCborArray e = hv.toArray();
+            if (e.size() < 2 || !e.at(0).isString())
+                return makeError(ErrorCode::Corrupt, QStringLiteral("A stored record's state is malformed"));
+            st.heads.append(Head{e.at(0).toString(), e.at(1).toJsonValue(), e.at(2).toMap().toJsonObject()});
+        }
+        for (const QCborValue &p : f.at(1).toArray())
+            st.pending.append(p.toString());
+        r.fields.insert(it.key().toString(), st);
     }
     if (r.id.isEmpty() || r.type.isEmpty())
         return makeError(ErrorCode::Corrupt, QStringLiteral("A stored record's state is malformed"));

@@ -9,6 +9,7 @@
 #include <QStringList>
 
 #include <functional>
+#include <optional>
 
 namespace hearth {
 
@@ -65,8 +66,16 @@ public:
 
     [[nodiscard]] QJsonObject toJson() const;
     static Result<RecordState> fromJson(const QJsonObject &o);
+    // Compact CBOR form stored (encrypted) in the database; decode() also reads the JSON form of
+    // stores written before CBOR was used.
+    [[nodiscard]] QByteArray encode() const;
+    static Result<RecordState> decode(const QByteArray &bytes);
     // Canonical export form: values, deletion, and every conflict with all its heads.
     [[nodiscard]] QJsonObject exportJson() const;
+
+private:
+    // values() is asked for repeatedly during validation; apply() clears this.
+    mutable std::optional<QJsonObject> m_values;
 };
 
 } // namespace hearth

@@ -205,10 +205,8 @@ struct Store::Impl {
         if (!plain)
             return makeError(ErrorCode::Corrupt,
                              QStringLiteral("Record %1 cannot be decrypted: %2").arg(id, plain.error().message));
-        QJsonParseError perr;
-        const QJsonDocument doc = QJsonDocument::fromJson(plain.value(), &perr);
-        auto state = RecordState::fromJson(doc.object());
-        if (perr.error != QJsonParseError::NoError || !state)
+        auto state = RecordState::decode(plain.value());
+        if (!state)
             return makeError(ErrorCode::Corrupt, QStringLiteral("Record %1 is unreadable").arg(id));
         if (state.value().id != id || state.value().type != type || state.value().personId != person)
             return makeError(ErrorCode::Corrupt, QStringLiteral("Record %1 does not match its row").arg(id));
@@ -217,7 +215,7 @@ struct Store::Impl {
 
     Status save(const RecordState &s, qint64 version)
     {
-        auto blob = seal(compact(s.toJson()), recordAad(s.id, s.type, s.personId, version));
+        auto blob = seal(s.encode(), recordAad(s.id, s.type, s.personId, version));
         if (!blob)
             return blob.error();
         Statement &st = db->prepare("INSERT OR REPLACE INTO records(id, type, person_id, version, deleted, "
@@ -232,7 +230,7 @@ struct Store::Impl {
 
     Status append(const Write &w, bool sent)
     {
-        auto blob = seal(compact(w.payload()), writeAad(w));
+        auto blob = seal(w.encodePayload(), writeAad(w));
         if (!blob)
             return blob.error();
         Statement &st = db->prepare("INSERT INTO writes(device, seq, hlc, record_id, type, person_id, payload, sent) "
@@ -268,9 +266,8 @@ struct Store::Impl {
                                  .arg(w.device)
                                  .arg(w.seq)
                                  .arg(plain.error().message));
-        const QJsonObject payload = QJsonDocument::fromJson(plain.value()).object();
-        w.values = payload.value(QStringLiteral("values")).toObject();
-        w.parents = payload.value(QStringLiteral("parents")).toObject();
+        if (auto decoded = w.decodePayload(plain.value()); !decoded)
+            return decoded.error();
         return w;
     }
 
@@ -647,6 +644,10 @@ Result<QString> Store::Impl::applyMutation(const Mutation &m, QHash<QString, Loa
     if (options.now)
         ctx.today = QDateTime::fromMSecsSinceEpoch(now()).date();
     ctx.lookup = [&](const QString &id) -> std::optional<RecordView> {
+        if (auto it = batch.constFind(id); it != batch.cend()) // by reference: keeps its values() cache
+            return it->state.isDeleted()
+                ? std::nullopt
+                : std::optional<RecordView>(RecordView{it->state.type, it->state.personId, it->state.values()});
         auto r = fetch(id);
         if (!r || !r.value() || r.value()->state.isDeleted())
             return std::nullopt;
@@ -1090,7 +1091,7 @@ Result<QStringList> Store::verifyAgainstLog() const
             return l.error();
         const QString id = row.text(0);
         stored.insert(id);
-        if (!replay.contains(id) || replay.value(id).toJson() != l.value()->state.toJson())
+        if (!replay.contains(id) || replay.value(id).encode() != l.value()->state.encode())
             differing << id;
         return {};
     });

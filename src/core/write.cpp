@@ -3,13 +3,34 @@
 #include "hlc.h"
 #include "identifiers.h"
 
+#include <QCborArray>
+#include <QCborMap>
+#include <QCborValue>
 #include <QJsonArray>
+#include <QJsonDocument>
 
 namespace hearth {
 
-QJsonObject Write::payload() const
+QByteArray Write::encodePayload() const
 {
-    return QJsonObject{{QStringLiteral("values"), values}, {QStringLiteral("parents"), parents}};
+    return QCborArray{QCborMap::fromJsonObject(values), QCborMap::fromJsonObject(parents)}.toCborValue().toCbor();
+}
+
+Status Write::decodePayload(const QByteArray &bytes)
+{
+    if (bytes.startsWith('{')) {
+        const QJsonObject o = QJsonDocument::fromJson(bytes).object();
+        values = o.value(QStringLiteral("values")).toObject();
+        parents = o.value(QStringLiteral("parents")).toObject();
+        return {};
+    }
+    QCborParserError perr;
+    const QCborArray a = QCborValue::fromCbor(bytes, &perr).toArray();
+    if (perr.error != QCborError::NoError || a.size() != 2)
+        return makeError(ErrorCode::Corrupt, QStringLiteral("A log entry is malformed"));
+    values = a.at(0).toMap().toJsonObject();
+    parents = a.at(1).toMap().toJsonObject();
+    return {};
 }
 
 QJsonObject Write::toJson() const

@@ -22,8 +22,10 @@ struct Write {
     QJsonObject values;  // field -> new value
     QJsonObject parents; // field -> [hlc, ...] the author saw as that field's current value(s)
 
-    // The encrypted part of a log entry: everything that may describe a person.
-    [[nodiscard]] QJsonObject payload() const;
+    // The encrypted part of a log entry (values and parents: everything that may describe a
+    // person), as compact CBOR; decodePayload() also reads the JSON form older stores hold.
+    [[nodiscard]] QByteArray encodePayload() const;
+    Status decodePayload(const QByteArray &bytes);
     [[nodiscard]] QJsonObject toJson() const;
     static Result<Write> fromJson(const QJsonObject &o);
 };
