@@ -26,6 +26,7 @@ const char *const kUsage = R"(Commands:
   get ID                           one record as JSON, with any conflicts
   list [TYPE]                      live records as JSON lines
   conflicts                        records with conflicts as JSON lines
+  caseload [--filter F] [--search T]  the caseload as JSON lines (F: all open awaiting overdue reviews closed)
   resolve ID FIELD --json VALUE    settle a conflict (FIELD _deleted: true deletes, false keeps)
   export                           canonical JSON of the whole state
   hash                             SHA-256 of export
@@ -189,10 +190,14 @@ int run(const QStringList &arguments)
     const QCommandLineOption peopleOpt(QStringLiteral("people"), QStringLiteral("seed: how many people"),
                                        QStringLiteral("N"));
     const QCommandLineOption seedOpt(QStringLiteral("seed"), QStringLiteral("seed: random seed"), QStringLiteral("S"));
+    const QCommandLineOption filterOpt(QStringLiteral("filter"), QStringLiteral("caseload: which people"),
+                                       QStringLiteral("F"));
+    const QCommandLineOption searchOpt(QStringLiteral("search"), QStringLiteral("caseload: name or CHI"),
+                                       QStringLiteral("T"));
     const QCommandLineOption includeDeletedOpt(QStringLiteral("include-deleted"),
                                                QStringLiteral("list: include deleted records"));
     for (const auto &o : {storeOpt, passFileOpt, newPassFileOpt, jsonOpt, fileOpt, countOpt, maxAttemptsOpt, kdfOpt,
-                          keyDirOpt, assetsOpt, includeDeletedOpt, peopleOpt, seedOpt})
+                          keyDirOpt, assetsOpt, includeDeletedOpt, peopleOpt, seedOpt, filterOpt, searchOpt})
         p.addOption(o);
     if (!p.parse(arguments))
         return usage(p.errorText());
@@ -308,6 +313,43 @@ int run(const QStringList &arguments)
             return usage(QStringLiteral("Unknown record type '%1'").arg(argAt(1)));
         for (const Record &r : rs.value())
             out() << line(recordJson(r)) << '\n';
+        out() << Qt::flush;
+        return 0;
+    }
+    if (cmd == QLatin1String("caseload")) {
+        static const QHash<QString, CaseloadIndex::Filter> filters = {
+            {QStringLiteral("all"), CaseloadIndex::Filter::All},
+            {QStringLiteral("open"), CaseloadIndex::Filter::Open},
+            {QStringLiteral("awaiting"), CaseloadIndex::Filter::AwaitingFirstContact},
+            {QStringLiteral("overdue"), CaseloadIndex::Filter::OverdueActions},
+            {QStringLiteral("reviews"), CaseloadIndex::Filter::ReviewsDue},
+            {QStringLiteral("closed"), CaseloadIndex::Filter::Closed}};
+        const QString f = p.isSet(filterOpt) ? p.value(filterOpt) : QStringLiteral("open");
+        if (!filters.contains(f))
+            return usage(QStringLiteral("--filter takes one of: all open awaiting overdue reviews closed"));
+        auto reader = store.reader();
+        if (!reader)
+            return fail(reader.error());
+        const QDate today = QDate::currentDate();
+        auto entries = reader.value()->caseload(today);
+        if (!entries)
+            return fail(entries.error());
+        const CaseloadIndex index(std::move(entries).value());
+        for (int i : index.select(p.value(searchOpt), filters.value(f), today)) {
+            const CaseloadEntry &e = index.entries()[i];
+            QJsonObject o{{QStringLiteral("person"), e.personId},
+                          {QStringLiteral("name"), e.displayName()},
+                          {QStringLiteral("chi"), e.chi},
+                          {QStringLiteral("closed"), e.closed},
+                          {QStringLiteral("overdue_actions"), e.overdueActions}};
+            if (e.awaitingFirstContact)
+                o.insert(QStringLiteral("days_waiting"), e.daysWaiting(today));
+            if (e.reviewDue.isValid())
+                o.insert(QStringLiteral("review_due"), e.reviewDue.toString(Qt::ISODate));
+            if (e.nextActionDue.isValid())
+                o.insert(QStringLiteral("next_action_due"), e.nextActionDue.toString(Qt::ISODate));
+            out() << line(o) << '\n';
+        }
         out() << Qt::flush;
         return 0;
     }
