@@ -53,8 +53,12 @@ void RecordState::apply(const Write &w, const std::function<bool(const QString &
     if (personId.isEmpty())
         personId = w.personId;
 
-    // Parents first: they retire the heads they name, or wait for a late ancestor.
+    // Parents first: they retire the heads they name, or wait for a late ancestor. Only for the
+    // fields the write sets: a delete's parents on other fields record what its author had seen
+    // (for edit-vs-delete conflicts); they do not erase those values, so a restore gets them back.
     for (auto it = w.parents.begin(); it != w.parents.end(); ++it) {
+        if (!w.values.contains(it.key()))
+            continue;
         FieldState &f = fields[it.key()];
         for (const QJsonValue &pv : it.value().toArray()) {
             const QString p = pv.toString();

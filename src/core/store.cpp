@@ -866,6 +866,160 @@ Status Store::resolve(const QString &id, const QString &field, const QJsonValue 
     return r ? Status() : Status(r.error());
 }
 
+// ---- sync support ----
+
+Result<QList<Write>> Store::pendingWrites(int limit) const
+{
+    Statement &st = d->db->prepare("SELECT device, seq, hlc, record_id, type, person_id, payload, sent FROM writes "
+                                   "WHERE sent = 0 AND device = ?1 ORDER BY seq LIMIT ?2");
+    st.bind(1, d->deviceId).bind(2, qint64(limit));
+    QList<Write> out;
+    while (st.step()) {
+        auto w = d->decodeWrite(st);
+        if (!w)
+            return w.error();
+        out.append(std::move(w).value());
+    }
+    if (!st.ok())
+        return makeError(ErrorCode::Io, st.error());
+    return out;
+}
+
+Result<qint64> Store::pendingCount() const
+{
+    Statement &st = d->db->prepare("SELECT count(*) FROM writes WHERE sent = 0");
+    if (!st.step())
+        return makeError(ErrorCode::Io, st.error());
+    return st.integer(0);
+}
+
+Result<qint64> Store::pendingCountForPerson(const QString &personId) const
+{
+    Statement &st = d->db->prepare("SELECT count(*) FROM writes WHERE sent = 0 AND person_id = ?1");
+    st.bind(1, personId);
+    if (!st.step())
+        return makeError(ErrorCode::Io, st.error());
+    return st.integer(0);
+}
+
+Status Store::markSent(const QList<WriteId> &ids)
+{
+    Transaction tx(*d->db);
+    for (const WriteId &id : ids) {
+        Statement &st = d->db->prepare("UPDATE writes SET sent = 1 WHERE device = ?1 AND seq = ?2");
+        st.bind(1, id.device).bind(2, id.seq);
+        st.step();
+        if (!st.ok())
+            return makeError(ErrorCode::Io, st.error());
+    }
+    return tx.commit();
+}
+
+Result<int> Store::applyRemote(const QList<Write> &writes)
+{
+    Transaction tx(*d->db);
+    if (!tx.began())
+        return makeError(ErrorCode::Io, QStringLiteral("Cannot start a transaction: %1").arg(d->db->lastError()));
+    QHash<QString, Impl::Loaded> batch;
+    QSet<QString> batchClocks;
+    int fresh = 0;
+    for (const Write &w : writes) {
+        Statement &dup = d->db->prepare("SELECT hlc FROM writes WHERE device = ?1 AND seq = ?2");
+        dup.bind(1, w.device).bind(2, w.seq);
+        if (dup.step()) {
+            if (dup.text(0) != w.hlc)
+                return makeError(
+                    ErrorCode::Corrupt,
+                    QStringLiteral("Write %1/%2 arrived twice with different contents").arg(w.device).arg(w.seq));
+            continue; // re-delivery: a no-op
+        }
+        if (batchClocks.contains(w.hlc))
+            continue;
+        if (!schema::find(w.type))
+            return makeError(ErrorCode::Unsupported,
+                             QStringLiteral("A write has record type '%1', which this version does not know; update "
+                                            "the app")
+                                 .arg(w.type));
+        Impl::Loaded current;
+        if (auto it = batch.constFind(w.recordId); it != batch.cend()) {
+            current = *it;
+        } else {
+            auto l = d->load(w.recordId);
+            if (!l)
+                return l.error();
+            if (l.value())
+                current = *l.value();
+        }
+        if (!current.state.id.isEmpty() && (current.state.type != w.type || current.state.personId != w.personId))
+            return makeError(ErrorCode::Corrupt,
+                             QStringLiteral("Write %1/%2 does not match record %3's type or person")
+                                 .arg(w.device)
+                                 .arg(w.seq)
+                                 .arg(w.recordId));
+        current.state.apply(w, [&](const QString &h) { return batchClocks.contains(h) || d->hasWrite(h); });
+        current.version += 1;
+        if (auto st = d->append(w, true); !st)
+            return st.error();
+        if (auto st = d->save(current.state, current.version); !st)
+            return st.error();
+        batch.insert(w.recordId, current);
+        batchClocks.insert(w.hlc);
+        Hlc h;
+        if (Hlc::parse(w.hlc, &h))
+            d->clock.observe(h);
+        ++fresh;
+    }
+    QList<const RecordState *> changed;
+    for (auto it = batch.cbegin(); it != batch.cend(); ++it)
+        changed << &it->state;
+    if (auto st = d->foldSummaries(changed); !st)
+        return st.error();
+    if (auto st = tx.commit(); !st)
+        return st.error();
+    return fresh;
+}
+
+Result<QString> Store::syncValue(const QString &key) const
+{
+    const QString stored = d->meta(QStringLiteral("sync.") + key);
+    if (stored.isEmpty())
+        return QString();
+    auto plain = d->unseal(QByteArray::fromBase64(stored.toLatin1()), ("hearth:sync:v1|" + key).toUtf8());
+    if (!plain)
+        return makeError(ErrorCode::Corrupt, QStringLiteral("Sync setting '%1' is unreadable").arg(key));
+    return QString::fromUtf8(plain.value());
+}
+
+Status Store::setSyncValue(const QString &key, const QString &value)
+{
+    auto sealed = d->seal(value.toUtf8(), ("hearth:sync:v1|" + key).toUtf8());
+    if (!sealed)
+        return sealed.error();
+    return d->setMeta(QStringLiteral("sync.") + key, QString::fromLatin1(sealed.value().toBase64()));
+}
+
+Status Store::purgePerson(const QString &personId)
+{
+    auto pending = pendingCountForPerson(personId);
+    if (!pending)
+        return pending.error();
+    if (pending.value() > 0)
+        return makeError(ErrorCode::Conflict,
+                         QStringLiteral("%1 change(s) for this person have not reached the "
+                                        "server; they are kept until handed over or discarded")
+                             .arg(pending.value()));
+    Transaction tx(*d->db);
+    for (const char *sql : {"DELETE FROM records WHERE person_id = ?1", "DELETE FROM writes WHERE person_id = ?1",
+                            "DELETE FROM person_summary WHERE person_id = ?1"}) {
+        Statement &st = d->db->prepare(sql);
+        st.bind(1, personId);
+        st.step();
+        if (!st.ok())
+            return makeError(ErrorCode::Io, st.error());
+    }
+    return tx.commit();
+}
+
 // ---- reading ----
 
 Store::Reader::Reader() : d(std::make_unique<Impl>()) {}

@@ -119,6 +119,29 @@ public:
     // Re-wraps the data key under a new passcode; the data itself is not re-encrypted.
     Status changePasscode(const QByteArray &oldPasscode, const QByteArray &newPasscode);
 
+    // ---- sync support: used by the sync engine only ----
+
+    struct WriteId {
+        QString device;
+        qint64 seq = 0;
+    };
+    // This device's writes the server has not yet acknowledged, oldest first.
+    [[nodiscard]] Result<QList<Write>> pendingWrites(int limit) const;
+    [[nodiscard]] Result<qint64> pendingCount() const;
+    // Marks writes the server stored durably; only then are they no longer pending.
+    Status markSent(const QList<WriteId> &ids);
+    // Applies writes received from the server, idempotently by write id, in one transaction.
+    // This is the one place remote changes enter: it records no local writes. Returns how many
+    // were new.
+    Result<int> applyRemote(const QList<Write> &writes);
+    // Small sync settings (server, cursor, token) kept encrypted with the data key.
+    [[nodiscard]] Result<QString> syncValue(const QString &key) const;
+    Status setSyncValue(const QString &key, const QString &value);
+    // Removes every record and log entry of a person this device may no longer hold. Refuses while
+    // the person has writes not yet accepted by the server, so nothing is lost silently.
+    Status purgePerson(const QString &personId);
+    [[nodiscard]] Result<qint64> pendingCountForPerson(const QString &personId) const;
+
     // Minimum passcode rules, shared by create() and changePasscode().
     [[nodiscard]] static QString checkPasscodeStrength(const QByteArray &passcode);
 

@@ -88,6 +88,7 @@ private Q_SLOTS:
     void sameValueIsNotAConflict();
     void editVersusDelete();
     void deleteAfterSeenEditIsClean();
+    void restoreKeepsEveryField();
     void lateAncestorNeverBecomesHead();
     void reapplyIsNoOp();
     void stateRoundTrips();
@@ -217,6 +218,22 @@ void TestMerge::editVersusDelete()
     QVERIFY(!a.state.isDeleted());
     QVERIFY(a.state.conflicts().isEmpty());
     QCOMPARE(a.state.value(QStringLiteral("status")).toString(), QStringLiteral("done"));
+    // Fields the delete had seen come back with the record, untouched.
+    QCOMPARE(a.state.fields.value(QStringLiteral("status")).heads.size(), 1);
+}
+
+void TestMerge::restoreKeepsEveryField()
+{
+    Replica a{{}, {}, QStringLiteral("aa")};
+    a.edit(QStringLiteral("status"), QStringLiteral("planned"), 1);
+    a.edit(QStringLiteral("owner"), QStringLiteral("gp"), 2);
+    a.remove(3);
+    QVERIFY(a.state.isDeleted());
+    QVERIFY(a.state.conflicts().isEmpty());
+    a.edit(DeletedField, false, 4, true);
+    QVERIFY(!a.state.isDeleted());
+    QCOMPARE(a.state.value(QStringLiteral("status")).toString(), QStringLiteral("planned"));
+    QCOMPARE(a.state.value(QStringLiteral("owner")).toString(), QStringLiteral("gp"));
 }
 
 void TestMerge::deleteAfterSeenEditIsClean()
