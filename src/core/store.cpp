@@ -86,6 +86,18 @@ CREATE TABLE person_summary (
 );
 )SQL";
 
+// Schema 3: the "could not sync" list (writes with sent = 2 and why the server refused them).
+const char *const kSchemaV3 = R"SQL(
+CREATE TABLE rejected (
+    device TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    code TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    at_ms INTEGER NOT NULL,
+    PRIMARY KEY (device, seq)
+);
+)SQL";
+
 QByteArray summaryAad(const QString &person, qint64 version)
 {
     return QStringLiteral("hearth:summary:v1|%1|%2").arg(person).arg(version).toUtf8();
@@ -503,6 +515,8 @@ Status Store::Impl::migrateTo(int version)
             ptrs << &r;
         return foldSummaries(ptrs);
     }
+    if (version == 3)
+        return db->exec(QString::fromLatin1(kSchemaV3));
     return makeError(ErrorCode::Unsupported, QStringLiteral("No migration to schema %1").arg(version));
 }
 
@@ -998,8 +1012,115 @@ Status Store::setSyncValue(const QString &key, const QString &value)
     return d->setMeta(QStringLiteral("sync.") + key, QString::fromLatin1(sealed.value().toBase64()));
 }
 
+Status Store::markRejected(const QList<Rejection> &rejections)
+{
+    Transaction tx(*d->db);
+    for (const Rejection &r : rejections) {
+        Statement &up = d->db->prepare("UPDATE writes SET sent = 2 WHERE device = ?1 AND seq = ?2");
+        up.bind(1, r.id.device).bind(2, r.id.seq);
+        up.step();
+        Statement &ins = d->db->prepare(
+            "INSERT OR REPLACE INTO rejected(device, seq, code, reason, at_ms) VALUES (?1, ?2, ?3, ?4, ?5)");
+        ins.bind(1, r.id.device).bind(2, r.id.seq).bind(3, r.code).bind(4, r.reason).bind(5, d->now());
+        ins.step();
+        if (!up.ok() || !ins.ok())
+            return makeError(ErrorCode::Io,
+                             QStringLiteral("Cannot record a refused change: %1").arg(d->db->lastError()));
+    }
+    return tx.commit();
+}
+
+Result<QList<Store::RejectedWrite>> Store::rejectedWrites() const
+{
+    Statement &st = d->db->prepare(
+        "SELECT w.device, w.seq, w.hlc, w.record_id, w.type, w.person_id, w.payload, w.sent, r.code, r.reason "
+        "FROM writes w JOIN rejected r ON r.device = w.device AND r.seq = w.seq ORDER BY w.seq");
+    QList<RejectedWrite> out;
+    while (st.step()) {
+        auto w = d->decodeWrite(st);
+        if (!w)
+            return w.error();
+        out.append(RejectedWrite{std::move(w).value(), st.text(8), st.text(9)});
+    }
+    if (!st.ok())
+        return makeError(ErrorCode::Io, st.error());
+    return out;
+}
+
+Status Store::discardRejected(const QList<WriteId> &ids)
+{
+    Transaction tx(*d->db);
+    QSet<QString> touched;
+    for (const WriteId &id : ids) {
+        Statement &find = d->db->prepare("SELECT record_id FROM writes WHERE device = ?1 AND seq = ?2 AND sent = 2");
+        find.bind(1, id.device).bind(2, id.seq);
+        if (!find.step())
+            return makeError(
+                ErrorCode::NotFound,
+                QStringLiteral("Change %1/%2 is not in the could-not-sync list").arg(id.device).arg(id.seq));
+        touched.insert(find.text(0));
+        for (const char *sql : {"DELETE FROM writes WHERE device = ?1 AND seq = ?2",
+                                "DELETE FROM rejected WHERE device = ?1 AND seq = ?2"}) {
+            Statement &del = d->db->prepare(sql);
+            del.bind(1, id.device).bind(2, id.seq);
+            del.step();
+            if (!del.ok())
+                return makeError(ErrorCode::Io, del.error());
+        }
+    }
+    // The state is a function of the writes held: rebuild each touched record from what remains.
+    QList<RecordState> rebuilt;
+    for (const QString &recordId : std::as_const(touched)) {
+        Statement &ws = d->db->prepare("SELECT device, seq, hlc, record_id, type, person_id, payload, sent FROM writes "
+                                       "WHERE record_id = ?1");
+        ws.bind(1, recordId);
+        RecordState state;
+        QSet<QString> seen;
+        qint64 count = 0;
+        while (ws.step()) {
+            auto w = d->decodeWrite(ws);
+            if (!w)
+                return w.error();
+            state.apply(w.value(), [&](const QString &h) { return seen.contains(h); });
+            seen.insert(w.value().hlc);
+            ++count;
+        }
+        auto old = d->load(recordId);
+        if (!old)
+            return old.error();
+        if (count == 0) {
+            Statement &del = d->db->prepare("DELETE FROM records WHERE id = ?1");
+            del.bind(1, recordId);
+            del.step();
+            if (old.value()) { // fold the record's absence: a deleted stand-in
+                RecordState gone = old.value()->state;
+                gone.fields.clear();
+                gone.fields[DeletedField].heads.append(Head{QStringLiteral("0"), true, {}});
+                rebuilt.append(gone);
+            }
+            continue;
+        }
+        if (auto st = d->save(state, (old.value() ? old.value()->version : 0) + 1); !st)
+            return st;
+        rebuilt.append(state);
+    }
+    QList<const RecordState *> changed;
+    for (const RecordState &r : std::as_const(rebuilt))
+        changed << &r;
+    if (auto st = d->foldSummaries(changed); !st)
+        return st;
+    return tx.commit();
+}
+
 Status Store::purgePerson(const QString &personId)
 {
+    Statement &rej = d->db->prepare("SELECT count(*) FROM writes WHERE sent = 2 AND person_id = ?1");
+    rej.bind(1, personId);
+    if (rej.step() && rej.integer(0) > 0)
+        return makeError(ErrorCode::Conflict,
+                         QStringLiteral("%1 change(s) for this person could not be synced; they "
+                                        "are kept until handed over or discarded")
+                             .arg(rej.integer(0)));
     auto pending = pendingCountForPerson(personId);
     if (!pending)
         return pending.error();

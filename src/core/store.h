@@ -72,7 +72,7 @@ public:
     Store(const Store &) = delete;
     Store &operator=(const Store &) = delete;
 
-    static constexpr int SchemaVersion = 2;
+    static constexpr int SchemaVersion = 3;
 
     // Creates a new store in `dir` (which must not hold one) protected by `passcode`.
     static Result<std::unique_ptr<Store>> create(const QString &dir, const QByteArray &passcode,
@@ -134,6 +134,22 @@ public:
     // This is the one place remote changes enter: it records no local writes. Returns how many
     // were new.
     Result<int> applyRemote(const QList<Write> &writes);
+    // Writes the server refused (the person moved to another caseload, access withdrawn...). They
+    // stay visible in a "could not sync" list until a person hands them over or discards them.
+    struct Rejection {
+        WriteId id;
+        QString code;
+        QString reason;
+    };
+    struct RejectedWrite {
+        Write write;
+        QString code;
+        QString reason;
+    };
+    Status markRejected(const QList<Rejection> &rejections);
+    [[nodiscard]] Result<QList<RejectedWrite>> rejectedWrites() const;
+    // Drops refused writes and rebuilds the records they touched from the writes that remain.
+    Status discardRejected(const QList<WriteId> &ids);
     // Small sync settings (server, cursor, token) kept encrypted with the data key.
     [[nodiscard]] Result<QString> syncValue(const QString &key) const;
     Status setSyncValue(const QString &key, const QString &value);

@@ -20,6 +20,7 @@ private Q_SLOTS:
     void randomOfflineEditingConverges();
     void purgeRefusesWhileChangesAreUnsent();
     void syncValuesAreEncrypted();
+    void refusedWritesStayVisibleUntilDiscarded();
 
 private:
     static std::unique_ptr<Store> make(QTemporaryDir &tmp, const QString &name)
@@ -181,6 +182,36 @@ void TestReplication::syncValuesAreEncrypted()
     QFile f(tmp.filePath(QStringLiteral("a/hearth.db")));
     QVERIFY(f.open(QIODevice::ReadOnly));
     QVERIFY(!f.readAll().contains("secret-device-token-xyz"));
+}
+
+void TestReplication::refusedWritesStayVisibleUntilDiscarded()
+{
+    QTemporaryDir tmp;
+    auto a = make(tmp, QStringLiteral("a"));
+    const QString id = a->put(QStringLiteral("person"), test::person()).value();
+    QList<Store::WriteId> first;
+    for (const Write &w : a->pendingWrites(10).value())
+        first << Store::WriteId{w.device, w.seq};
+    QVERIFY(a->markSent(first).ok());
+    const QString before = a->hash().value();
+    QVERIFY(a->edit(id, QJsonObject{{QStringLiteral("phone"), QStringLiteral("07700 900555")}}).ok());
+    const Write edit = a->pendingWrites(10).value().first();
+    QVERIFY(a->markRejected({{{edit.device, edit.seq},
+                              QStringLiteral("out_of_scope"),
+                              QStringLiteral("This person has moved to another caseload")}})
+                .ok());
+    QCOMPARE(a->pendingCount().value(), 0);
+    const auto rejected = a->rejectedWrites().value();
+    QCOMPARE(rejected.size(), 1);
+    QCOMPARE(rejected.first().code, QStringLiteral("out_of_scope"));
+    QCOMPARE(rejected.first().write.values.value(QStringLiteral("phone")).toString(), QStringLiteral("07700 900555"));
+    // Never purged silently while refused changes are unresolved.
+    QCOMPARE(a->purgePerson(id).error().code, ErrorCode::Conflict);
+    QVERIFY(a->discardRejected({{edit.device, edit.seq}}).ok());
+    QVERIFY(a->rejectedWrites().value().isEmpty());
+    QCOMPARE(a->hash().value(), before);
+    QVERIFY(a->verifyAgainstLog().value().isEmpty());
+    QVERIFY(a->purgePerson(id).ok());
 }
 
 QTEST_GUILESS_MAIN(TestReplication)
