@@ -36,20 +36,76 @@ Status Database::exec(const QString &sql)
         const QString msg = err ? QString::fromUtf8(err) : lastError();
         sqlite3_free(err);
         const int code = sqlite3_errcode(m_db) & 0xff;
+        if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+            return makeError(ErrorCode::Io, QStringLiteral("The store is in use by another program; try again"));
         return makeError(code == SQLITE_CORRUPT || code == SQLITE_NOTADB ? ErrorCode::Corrupt : ErrorCode::Io,
                          QStringLiteral("Database error: %1").arg(msg));
     }
     return {};
 }
 
-Statement &Database::prepare(const char *sql)
+Query Database::prepare(const char *sql)
 {
     // Keyed by the literal's address: callers pass string literals, one per call site.
     auto it = m_cache.find(sql);
     if (it == m_cache.end())
         it = m_cache.emplace(sql, std::make_unique<Statement>(m_db, sql)).first;
     it->second->reset();
-    return *it->second;
+    return Query(*it->second);
+}
+
+Query::~Query()
+{
+    if (m_s)
+        m_s->reset();
+}
+Query &Query::bind(int i, const QString &v)
+{
+    m_s->bind(i, v);
+    return *this;
+}
+Query &Query::bind(int i, const QByteArray &v)
+{
+    m_s->bind(i, v);
+    return *this;
+}
+Query &Query::bind(int i, qint64 v)
+{
+    m_s->bind(i, v);
+    return *this;
+}
+Query &Query::bindNull(int i)
+{
+    m_s->bindNull(i);
+    return *this;
+}
+bool Query::step()
+{
+    return m_s->step();
+}
+bool Query::ok() const
+{
+    return m_s->ok();
+}
+QString Query::error() const
+{
+    return m_s->error();
+}
+QString Query::text(int col) const
+{
+    return m_s->text(col);
+}
+QByteArray Query::blob(int col) const
+{
+    return m_s->blob(col);
+}
+qint64 Query::integer(int col) const
+{
+    return m_s->integer(col);
+}
+bool Query::isNull(int col) const
+{
+    return m_s->isNull(col);
 }
 
 QString Database::lastError() const
@@ -106,8 +162,12 @@ bool Statement::step()
     const int rc = sqlite3_step(m_stmt);
     if (rc == SQLITE_ROW)
         return true;
-    if (rc != SQLITE_DONE)
+    if (rc != SQLITE_DONE) {
         m_ok = false;
+        m_error = QString::fromUtf8(sqlite3_errmsg(m_db));
+        m_busy = (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
+    }
+    sqlite3_reset(m_stmt); // finished: end its read transaction now
     return false;
 }
 
@@ -123,6 +183,8 @@ void Statement::reset()
         sqlite3_reset(m_stmt);
         sqlite3_clear_bindings(m_stmt);
         m_ok = true;
+        m_busy = false;
+        m_error.clear();
     }
 }
 

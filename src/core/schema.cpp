@@ -226,7 +226,7 @@ QList<RecordSchema> buildSchemas()
         requiredWhen(v.value(QStringLiteral("status")).toString() == QLatin1String("complete"), v,
                      QStringLiteral("overall_distress"),
                      QStringLiteral("a complete assessment needs the overall distress score (0-10)"), e);
-        if (ctx.reference && !ctx.reference->checklist().id().isEmpty()
+        if (ctx.creating && ctx.reference && !ctx.reference->checklist().id().isEmpty()
             && v.value(QStringLiteral("checklist_version")).toString() != ctx.reference->checklist().id())
             e.append({QStringLiteral("checklist_version"),
                       QStringLiteral("this device has checklist %1 loaded").arg(ctx.reference->checklist().id())});
@@ -410,6 +410,15 @@ QList<RecordSchema> buildSchemas()
     };
     out << status;
 
+    // Dates of things that happened cannot be in the future; plans (due, review, follow-up dates,
+    // a booked wellbeing event) can.
+    static const QStringList happened = {QStringLiteral("date"),           QStringLiteral("date_of_birth"),
+                                         QStringLiteral("date_received"),  QStringLiteral("date_first_contact"),
+                                         QStringLiteral("date_awarded"),   QStringLiteral("diagnosis_date"),
+                                         QStringLiteral("treatment_start")};
+    for (RecordSchema &rs : out)
+        for (FieldSpec &f : rs.fields)
+            f.past = f.kind == K::Date && happened.contains(f.name) && rs.type != QLatin1String("wellbeing_event");
     return out;
 }
 
@@ -436,13 +445,23 @@ void checkField(const FieldSpec &f, const QJsonValue &v, const QJsonObject &valu
             return fail(QStringLiteral("must not be blank"));
         if (v.toString().size() > f.maxLength)
             return fail(QStringLiteral("must be at most %1 characters").arg(f.maxLength));
+        for (QChar c : v.toString()) {
+            // Line breaks in long text only; no other control, bidi-override or unpaired surrogate.
+            const bool lineBreak = (c == QLatin1Char('\n') || c == QLatin1Char('\t')) && f.maxLength > 2000;
+            if ((c.category() == QChar::Other_Control && !lineBreak) || c.isSurrogate()
+                || (c.unicode() >= 0x202A && c.unicode() <= 0x202E) || (c.unicode() >= 0x2066 && c.unicode() <= 0x2069))
+                return fail(QStringLiteral("contains a control or invisible formatting character"));
+        }
         return;
     case K::Date: {
         static const QRegularExpression re(QStringLiteral("^\\d{4}-\\d{2}-\\d{2}$"));
         const QString s = v.toString();
         if (!v.isString() || !re.match(s).hasMatch() || !QDate::fromString(s, Qt::ISODate).isValid())
             return fail(QStringLiteral("must be a date written YYYY-MM-DD"));
-        if (f.name == QLatin1String("date_of_birth") && QDate::fromString(s, Qt::ISODate) > ctx.today)
+        const QDate d = QDate::fromString(s, Qt::ISODate);
+        if (d.year() < 1900 || d > ctx.today.addYears(5))
+            return fail(QStringLiteral("must be between 1900 and five years from now"));
+        if (f.past && d > ctx.today)
             return fail(QStringLiteral("must not be in the future"));
         return;
     }
@@ -567,6 +586,13 @@ QJsonObject normalise(const RecordSchema &s, const QJsonObject &input)
     QJsonObject out = input;
     for (auto it = out.begin(); it != out.end(); ++it) {
         const FieldSpec *f = s.field(it.key());
+        if (f && f->kind == K::Money && it.value().isDouble()) {
+            // Pounds as entered, held to the penny: 0.1 + 0.2 is stored as 0.3.
+            const double pence = it.value().toDouble() * 100;
+            if (std::abs(pence - std::round(pence)) < 1e-6)
+                it.value() = std::round(pence) / 100;
+            continue;
+        }
         if (!f || !it.value().isString())
             continue;
         const QString v = it.value().toString();
@@ -627,7 +653,18 @@ void derive(const RecordSchema &s, QJsonObject &values, const ReferenceData *ref
 {
     if (!reference)
         return;
-    if (s.type == QLatin1String("person") && values.contains(QStringLiteral("postcode"))) {
+    static const QStringList deprivationFields = {
+        QStringLiteral("deprivation_index"), QStringLiteral("deprivation_version"), QStringLiteral("deprivation_rank"),
+        QStringLiteral("deprivation_decile"), QStringLiteral("deprivation_quintile")};
+    // Derived from nothing means not derived: never leave a value behind its source.
+    if (s.type == QLatin1String("person") && values.value(QStringLiteral("postcode")).toString().isEmpty())
+        for (const QString &f : deprivationFields)
+            values.remove(f);
+    if (s.type == QLatin1String("outcome_measure") && values.value(QStringLiteral("eq5d_state")).toString().isEmpty()) {
+        values.remove(QStringLiteral("eq5d_index"));
+        values.remove(QStringLiteral("eq5d_value_set"));
+    }
+    if (s.type == QLatin1String("person") && !values.value(QStringLiteral("postcode")).toString().isEmpty()) {
         const Deprivation d = reference->deprivation().lookup(values.value(QStringLiteral("postcode")).toString());
         values.insert(QStringLiteral("deprivation_index"), d.index);
         values.insert(QStringLiteral("deprivation_version"), d.version);
@@ -636,7 +673,8 @@ void derive(const RecordSchema &s, QJsonObject &values, const ReferenceData *ref
         values.insert(QStringLiteral("deprivation_decile"), d.known ? QJsonValue(d.decile) : QJsonValue());
         values.insert(QStringLiteral("deprivation_quintile"), d.known ? QJsonValue(d.quintile) : QJsonValue());
     }
-    if (s.type == QLatin1String("outcome_measure") && values.contains(QStringLiteral("eq5d_state"))) {
+    if (s.type == QLatin1String("outcome_measure")
+        && !values.value(QStringLiteral("eq5d_state")).toString().isEmpty()) {
         const bool threeLevel = values.value(QStringLiteral("instrument")).toString() == QLatin1String("eq5d_3l");
         const ValueSet *set = threeLevel ? reference->valueSet3L() : &reference->valueSet();
         const QString state = values.value(QStringLiteral("eq5d_state")).toString();

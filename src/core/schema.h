@@ -41,6 +41,7 @@ struct FieldSpec {
     double max = 0;      // Integer, Money
     int maxLength = 200; // Text
     QString refType;     // Ref
+    bool past = false;   // Date: the date of something that happened, so not in the future
 };
 
 // A record another field refers to, as validation sees it.
@@ -55,6 +56,9 @@ struct ValidationContext {
     std::function<std::optional<RecordView>(const QString &id)> lookup;
     const ReferenceData *reference = nullptr;
     QDate today = QDate::currentDate();
+    // True when the record is being created: rules about how a record starts (the checklist in
+    // use) apply then, not to every later edit of an old record.
+    bool creating = false;
 };
 
 using CrossFieldRule =

@@ -9,6 +9,7 @@
 
 #include <QDateTime>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QHash>
 #include <QJsonArray>
@@ -176,14 +177,14 @@ struct Store::Impl {
 
     QString meta(const QString &k) const
     {
-        Statement &st = db->prepare("SELECT value FROM meta WHERE key = ?1");
+        auto st = db->prepare("SELECT value FROM meta WHERE key = ?1");
         st.bind(1, k);
         return st.step() ? st.text(0) : QString();
     }
 
     Status setMeta(const QString &k, const QString &v)
     {
-        Statement &st = db->prepare("INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)");
+        auto st = db->prepare("INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)");
         st.bind(1, k).bind(2, v);
         st.step();
         if (!st.ok())
@@ -200,7 +201,7 @@ struct Store::Impl {
 
     Result<std::optional<Loaded>> load(const QString &id) const
     {
-        Statement &st = db->prepare("SELECT type, person_id, version, state FROM records WHERE id = ?1");
+        auto st = db->prepare("SELECT type, person_id, version, state FROM records WHERE id = ?1");
         st.bind(1, id);
         if (!st.step()) {
             if (!st.ok())
@@ -230,8 +231,8 @@ struct Store::Impl {
         auto blob = seal(s.encode(), recordAad(s.id, s.type, s.personId, version));
         if (!blob)
             return blob.error();
-        Statement &st = db->prepare("INSERT OR REPLACE INTO records(id, type, person_id, version, deleted, "
-                                    "conflicted, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+        auto st = db->prepare("INSERT OR REPLACE INTO records(id, type, person_id, version, deleted, "
+                              "conflicted, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
         st.bind(1, s.id).bind(2, s.type).bind(3, s.personId).bind(4, version);
         st.bind(5, qint64(s.isDeleted())).bind(6, qint64(!s.conflicts().isEmpty())).bind(7, blob.value());
         st.step();
@@ -245,8 +246,8 @@ struct Store::Impl {
         auto blob = seal(w.encodePayload(), writeAad(w));
         if (!blob)
             return blob.error();
-        Statement &st = db->prepare("INSERT INTO writes(device, seq, hlc, record_id, type, person_id, payload, sent) "
-                                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+        auto st = db->prepare("INSERT INTO writes(device, seq, hlc, record_id, type, person_id, payload, sent) "
+                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
         st.bind(1, w.device).bind(2, w.seq).bind(3, w.hlc).bind(4, w.recordId).bind(5, w.type);
         st.bind(6, w.personId).bind(7, blob.value()).bind(8, qint64(sent));
         st.step();
@@ -257,12 +258,12 @@ struct Store::Impl {
 
     bool hasWrite(const QString &hlc) const
     {
-        Statement &st = db->prepare("SELECT 1 FROM writes WHERE hlc = ?1");
+        auto st = db->prepare("SELECT 1 FROM writes WHERE hlc = ?1");
         st.bind(1, hlc);
         return st.step();
     }
 
-    Result<Write> decodeWrite(Statement &st) const
+    Result<Write> decodeWrite(Query &st) const
     {
         Write w;
         w.device = st.text(0);
@@ -296,7 +297,7 @@ struct Store::Impl {
 
     Result<Summary> loadSummary(const QString &person) const
     {
-        Statement &st = db->prepare("SELECT version, blob FROM person_summary WHERE person_id = ?1");
+        auto st = db->prepare("SELECT version, blob FROM person_summary WHERE person_id = ?1");
         st.bind(1, person);
         if (!st.step())
             return st.ok() ? Summary{} : Result<Summary>(makeError(ErrorCode::Io, st.error()));
@@ -314,8 +315,7 @@ struct Store::Impl {
         auto blob = seal(compact(sum.data), summaryAad(person, sum.version + 1));
         if (!blob)
             return blob.error();
-        Statement &st =
-            db->prepare("INSERT OR REPLACE INTO person_summary(person_id, version, blob) VALUES (?1, ?2, ?3)");
+        auto st = db->prepare("INSERT OR REPLACE INTO person_summary(person_id, version, blob) VALUES (?1, ?2, ?3)");
         st.bind(1, person).bind(2, sum.version + 1).bind(3, blob.value());
         st.step();
         if (!st.ok())
@@ -343,6 +343,52 @@ struct Store::Impl {
             if (auto st = saveSummary(it.key(), it.value()); !st)
                 return st;
         return {};
+    }
+
+    // Another connection (the app and hearthctl, two windows) may have written since we last
+    // looked: take the sequence and clock from the database, inside the write transaction.
+    void refreshCounters()
+    {
+        auto seq = db->prepare("SELECT coalesce(max(seq), 0) FROM writes WHERE device = ?1");
+        seq.bind(1, deviceId);
+        lastSeq = seq.step() ? seq.integer(0) : 0;
+        auto last = db->prepare("SELECT max(hlc) FROM writes");
+        Hlc lastHlc;
+        if (last.step() && !last.isNull(0) && Hlc::parse(last.text(0), &lastHlc))
+            clock.observe(lastHlc);
+    }
+
+    // Live records of `personId` whose reference fields point at `id` (batch states win over stored ones).
+    Result<int> incomingReferences(const QString &id, const QString &personId, const QHash<QString, Loaded> &batch,
+                                   const QString &onlyField = {})
+    {
+        auto rows = db->prepare("SELECT id, type, person_id, version, state FROM records WHERE person_id = ?1 AND "
+                                "deleted = 0");
+        rows.bind(1, personId);
+        QHash<QString, RecordState> states;
+        while (rows.step()) {
+            auto l = decode(rows.text(0), rows.text(1), rows.text(2), rows.integer(3), rows.blob(4));
+            if (!l)
+                return l.error();
+            states.insert(rows.text(0), l.value()->state);
+        }
+        for (auto it = batch.cbegin(); it != batch.cend(); ++it)
+            if (it->state.personId == personId)
+                states.insert(it.key(), it->state);
+        int n = 0;
+        for (const RecordState &r : std::as_const(states)) {
+            if (r.id == id || r.isDeleted())
+                continue;
+            const RecordSchema *rs = schema::find(r.type);
+            const QJsonObject v = r.values();
+            for (const FieldSpec &f : rs ? rs->fields : QList<FieldSpec>{})
+                if (f.kind == FieldKind::Ref && f.name != QLatin1String("person_id")
+                    && (onlyField.isEmpty() || f.name == onlyField) && v.value(f.name).toString() == id) {
+                    ++n;
+                    break;
+                }
+        }
+        return n;
     }
 
     Status migrateTo(int version);
@@ -374,6 +420,17 @@ QString Store::checkPasscodeStrength(const QByteArray &passcode)
 }
 
 Result<std::unique_ptr<Store>> Store::create(const QString &dir, const QByteArray &passcode, StoreOptions options)
+{
+    const bool existed = exists(dir);
+    auto made = createIn(dir, passcode, std::move(options));
+    if (!made && !existed) { // never leave a half-made store that neither opens nor re-inits
+        for (const char *suffix : {"", "-wal", "-shm", "-journal"})
+            QFile::remove(QDir(dir).filePath(kDbFile + QLatin1String(suffix)));
+    }
+    return made;
+}
+
+Result<std::unique_ptr<Store>> Store::createIn(const QString &dir, const QByteArray &passcode, StoreOptions options)
 {
     if (exists(dir))
         return makeError(ErrorCode::Usage, QStringLiteral("%1 already holds a Hearth store").arg(dir));
@@ -408,6 +465,7 @@ Result<std::unique_ptr<Store>> Store::create(const QString &dir, const QByteArra
         if (!kek)
             return kek.error();
         auto sealed = crypto::seal(kek.value(), d.key, keyAad(d.storeId));
+        crypto::wipe(kek.value());
         if (!sealed)
             return sealed.error();
         wrapped = sealed.value();
@@ -449,16 +507,13 @@ Result<std::unique_ptr<Store>> Store::create(const QString &dir, const QByteArra
 
 Status Store::Impl::unlock(const QByteArray &passcode)
 {
+    const QString lockedMessage = QStringLiteral("This store is locked after too many wrong passcodes. Ask your "
+                                                 "administrator to reset this device; the data on the server is safe.");
     if (meta(QStringLiteral("locked_out")) == QLatin1String("1"))
-        return makeError(ErrorCode::LockedOut,
-                         QStringLiteral("This store is locked after too many wrong passcodes. Ask your "
-                                        "administrator to reset this device; the data on the server is safe."));
+        return makeError(ErrorCode::LockedOut, lockedMessage);
     const int maxAttempts = qMax(1, meta(QStringLiteral("max_attempts")).toInt());
-    // Count the attempt before trying it: killing the app mid-check must not give a free guess.
-    const int attempts = meta(QStringLiteral("failed_attempts")).toInt() + 1;
-    if (auto st = setMeta(QStringLiteral("failed_attempts"), QString::number(attempts)); !st)
-        return st;
 
+    // The platform layer and the KDF parameters first: failures there are not passcode guesses.
     auto kdf = crypto::KdfParams::fromJson(QJsonDocument::fromJson(meta(QStringLiteral("kdf")).toUtf8()).object());
     if (!kdf)
         return kdf.error();
@@ -475,10 +530,32 @@ Status Store::Impl::unlock(const QByteArray &passcode)
             return inner.error();
         wrapped = inner.value();
     }
+
+    // Count the attempt durably before trying it, in one write transaction so concurrent guesses
+    // are each counted, and killing the app mid-check gives no free guess.
+    int attempts = 0;
+    {
+        Transaction tx(*db);
+        if (!tx.began())
+            return makeError(ErrorCode::Io, QStringLiteral("The store is in use by another program; try again"));
+        attempts = meta(QStringLiteral("failed_attempts")).toInt() + 1;
+        if (meta(QStringLiteral("locked_out")) == QLatin1String("1") || attempts > maxAttempts) {
+            (void)setMeta(QStringLiteral("locked_out"), QStringLiteral("1"));
+            (void)tx.commit();
+            return makeError(ErrorCode::LockedOut, lockedMessage);
+        }
+        if (auto st = setMeta(QStringLiteral("failed_attempts"), QString::number(attempts)); !st)
+            return st;
+        if (auto st = tx.commit(); !st)
+            return st;
+    }
     auto kek = crypto::deriveKey(passcode, kdf.value());
-    if (!kek)
+    if (!kek) {
+        (void)setMeta(QStringLiteral("failed_attempts"), QString::number(attempts - 1));
         return kek.error();
+    }
     auto dataKey = crypto::open(kek.value(), wrapped, keyAad(storeId));
+    crypto::wipe(kek.value());
     if (!dataKey) {
         const int left = maxAttempts - attempts;
         if (left <= 0) {
@@ -492,6 +569,7 @@ Status Store::Impl::unlock(const QByteArray &passcode)
                              .arg(left == 1 ? QString() : QStringLiteral("s")));
     }
     key = dataKey.value();
+    crypto::wipe(dataKey.value());
     return setMeta(QStringLiteral("failed_attempts"), QStringLiteral("0"));
 }
 
@@ -500,7 +578,7 @@ Status Store::Impl::migrateTo(int version)
     if (version == 2) {
         if (auto st = db->exec(QString::fromLatin1(kSchemaV2)); !st)
             return st;
-        Statement &rows = db->prepare("SELECT id, type, person_id, version, state FROM records");
+        auto rows = db->prepare("SELECT id, type, person_id, version, state FROM records");
         QList<RecordState> states;
         while (rows.step()) {
             auto l = decode(rows.text(0), rows.text(1), rows.text(2), rows.integer(3), rows.blob(4));
@@ -575,21 +653,21 @@ Result<std::unique_ptr<Store>> Store::open(const QString &dir, const QByteArray 
     d.encrypted = d.meta(QStringLiteral("encrypted")) != QLatin1String("0");
     if (d.storeId.isEmpty() || d.deviceId.isEmpty())
         return makeError(ErrorCode::Corrupt, QStringLiteral("%1 is not a readable Hearth store").arg(dir));
+    // The caller says whether it expects encryption: a plaintext flag in the file must never be
+    // able to switch it off.
+    if (d.encrypted != options.encrypted)
+        return makeError(ErrorCode::Corrupt,
+                         QStringLiteral("%1's encryption setting is not what this app expects; "
+                                        "the store may have been tampered with")
+                             .arg(dir));
     if (d.encrypted)
         if (auto st = d.unlock(passcode); !st)
             return st.error();
     if (auto st = d.migrate(); !st)
         return st.error();
 
-    Statement &seq = d.db->prepare("SELECT coalesce(max(seq), 0) FROM writes WHERE device = ?1");
-    seq.bind(1, d.deviceId);
-    d.lastSeq = seq.step() ? seq.integer(0) : 0;
-    Statement &last = d.db->prepare("SELECT max(hlc) FROM writes");
-    Hlc lastHlc;
-    if (last.step() && !last.isNull(0))
-        (void)Hlc::parse(last.text(0), &lastHlc);
     d.clock = HlcClock(d.deviceId);
-    d.clock.observe(lastHlc);
+    d.refreshCounters();
     return s;
 }
 
@@ -627,6 +705,7 @@ Status Store::changePasscode(const QByteArray &oldPasscode, const QByteArray &ne
     if (!kek)
         return kek.error();
     auto wrapped = crypto::seal(kek.value(), d->key, keyAad(d->storeId));
+    crypto::wipe(kek.value());
     if (!wrapped)
         return wrapped.error();
     QByteArray stored = wrapped.value();
@@ -696,6 +775,7 @@ Result<QString> Store::Impl::applyMutation(const Mutation &m, QHash<QString, Loa
         const QString personId =
             m.type == QLatin1String("person") ? id : values.value(QStringLiteral("person_id")).toString();
         schema::derive(*schema, values, options.reference);
+        ctx.creating = true;
         if (auto e = schema::validate(*schema, values, personId, ctx); !e.isEmpty())
             return makeError(ErrorCode::Validation, QStringLiteral("The %1 was not saved").arg(m.type), e);
         w.recordId = id;
@@ -744,6 +824,19 @@ Result<QString> Store::Impl::applyMutation(const Mutation &m, QHash<QString, Loa
             schema::derive(*schema, after, options.reference);
             if (auto e = schema::validate(*schema, after, w.personId, ctx); !e.isEmpty())
                 return makeError(ErrorCode::Validation, QStringLiteral("The %1 was not changed").arg(w.type), e);
+            if (w.type == QLatin1String("assessment")
+                && before.value(QStringLiteral("kind")) == QLatin1String("initial")
+                && after.value(QStringLiteral("kind")) != QLatin1String("initial")) {
+                auto refs = incomingReferences(w.recordId, w.personId, batch, QStringLiteral("initial_assessment_id"));
+                if (!refs)
+                    return refs.error();
+                if (refs.value() > 0)
+                    return makeError(ErrorCode::Validation, QStringLiteral("The assessment was not changed"),
+                                     {{QStringLiteral("kind"),
+                                       QStringLiteral("%1 later assessment(s) follow this initial one; it must stay "
+                                                      "initial")
+                                           .arg(refs.value())}});
+            }
             QSet<QString> keys;
             for (auto it = after.begin(); it != after.end(); ++it)
                 keys.insert(it.key());
@@ -763,11 +856,22 @@ Result<QString> Store::Impl::applyMutation(const Mutation &m, QHash<QString, Loa
             if (w.values.isEmpty())
                 return w.recordId; // nothing changed: no write
         } else if (m.kind == Mutation::Kind::Delete) {
-            if (schema->appendOnly)
+            if (schema->appendOnly && !m.cascade)
                 return makeError(ErrorCode::Validation,
                                  QStringLiteral("A %1 cannot be deleted; add a correcting one").arg(w.type));
             if (deleted)
                 return w.recordId;
+            if (w.type != QLatin1String("person") && !m.cascade) { // a person's whole record goes at once
+                auto refs = incomingReferences(w.recordId, w.personId, batch);
+                if (!refs)
+                    return refs.error();
+                if (refs.value() > 0)
+                    return makeError(ErrorCode::Validation,
+                                     QStringLiteral("%1 other record(s) of this person refer to this %2; delete or "
+                                                    "change those first")
+                                         .arg(refs.value())
+                                         .arg(w.type));
+            }
             // The delete records everything the deleter saw, so only unseen edits conflict with it.
             for (auto it = current.state.fields.cbegin(); it != current.state.fields.cend(); ++it)
                 if (!it->heads.isEmpty())
@@ -796,12 +900,28 @@ Result<QString> Store::Impl::applyMutation(const Mutation &m, QHash<QString, Loa
                 changes = schema::normalise(*schema, changes);
                 if (auto e = schema::checkInputFields(*schema, changes); !e.isEmpty())
                     return makeError(ErrorCode::Validation, QStringLiteral("The conflict was not resolved"), e);
-                QJsonObject after = current.state.values();
-                after.insert(m.field, changes.value(m.field));
+                const QJsonObject before = current.state.values();
+                QJsonObject after = before;
+                if (changes.value(m.field).isNull())
+                    after.remove(m.field);
+                else
+                    after.insert(m.field, changes.value(m.field));
+                schema::derive(*schema, after, options.reference);
                 if (auto e = schema::validate(*schema, after, w.personId, ctx); !e.isEmpty())
                     return makeError(ErrorCode::Validation, QStringLiteral("The conflict was not resolved"), e);
                 w.values.insert(m.field, changes.value(m.field));
                 w.parents.insert(m.field, current.state.resolveParents(m.field));
+                // Fields derived from the resolved one follow it, settling their own conflicts too.
+                for (const FieldSpec &f : schema->fields) {
+                    if (f.kind != FieldKind::Derived)
+                        continue;
+                    const QJsonValue a = after.value(f.name).isUndefined() ? QJsonValue() : after.value(f.name);
+                    const QJsonValue b = before.value(f.name).isUndefined() ? QJsonValue() : before.value(f.name);
+                    if (a != b || current.state.fields.value(f.name).inConflict()) {
+                        w.values.insert(f.name, a);
+                        w.parents.insert(f.name, current.state.resolveParents(f.name));
+                    }
+                }
             }
         }
     }
@@ -827,6 +947,22 @@ Result<QStringList> Store::commit(const QList<Mutation> &mutations)
     Transaction tx(*d->db);
     if (!tx.began())
         return makeError(ErrorCode::Io, QStringLiteral("Cannot start a transaction: %1").arg(d->db->lastError()));
+    d->refreshCounters();
+    // Deleting a person deletes everything of theirs, children first, in the same transaction.
+    QList<Mutation> expanded;
+    for (const Mutation &m : mutations) {
+        if (m.kind == Mutation::Kind::Delete && ids::isUuid(m.id)) {
+            auto rows = d->db->prepare("SELECT id FROM records WHERE person_id = ?1 AND id <> ?1 AND deleted = 0 "
+                                       "AND EXISTS (SELECT 1 FROM records p WHERE p.id = ?1 AND p.type = 'person')");
+            rows.bind(1, m.id);
+            while (rows.step()) {
+                Mutation child = Mutation::remove(rows.text(0));
+                child.cascade = true;
+                expanded << child;
+            }
+        }
+        expanded << m;
+    }
     QHash<QString, Impl::Loaded> batch;
     QStringList ids;
     auto rollback = [&](Error e) {
@@ -834,15 +970,16 @@ Result<QStringList> Store::commit(const QList<Mutation> &mutations)
         d->clock = clockBefore;
         return e;
     };
-    for (qsizetype i = 0; i < mutations.size(); ++i) {
-        auto r = d->applyMutation(mutations[i], batch);
+    for (qsizetype i = 0; i < expanded.size(); ++i) {
+        auto r = d->applyMutation(expanded[i], batch);
         if (!r) {
             Error e = r.error();
-            if (mutations.size() > 1)
-                e.message = QStringLiteral("Change %1 of %2: %3").arg(i + 1).arg(mutations.size()).arg(e.message);
+            if (expanded.size() > 1)
+                e.message = QStringLiteral("Change %1 of %2: %3").arg(i + 1).arg(expanded.size()).arg(e.message);
             return rollback(e);
         }
-        ids << r.value();
+        if (!expanded[i].cascade)
+            ids << r.value();
     }
     QList<const RecordState *> changed;
     for (auto it = batch.cbegin(); it != batch.cend(); ++it)
@@ -884,8 +1021,8 @@ Status Store::resolve(const QString &id, const QString &field, const QJsonValue 
 
 Result<QList<Write>> Store::pendingWrites(int limit) const
 {
-    Statement &st = d->db->prepare("SELECT device, seq, hlc, record_id, type, person_id, payload, sent FROM writes "
-                                   "WHERE sent = 0 AND device = ?1 ORDER BY seq LIMIT ?2");
+    auto st = d->db->prepare("SELECT device, seq, hlc, record_id, type, person_id, payload, sent FROM writes "
+                             "WHERE sent = 0 AND device = ?1 ORDER BY seq LIMIT ?2");
     st.bind(1, d->deviceId).bind(2, qint64(limit));
     QList<Write> out;
     while (st.step()) {
@@ -901,7 +1038,7 @@ Result<QList<Write>> Store::pendingWrites(int limit) const
 
 Result<qint64> Store::pendingCount() const
 {
-    Statement &st = d->db->prepare("SELECT count(*) FROM writes WHERE sent = 0");
+    auto st = d->db->prepare("SELECT count(*) FROM writes WHERE sent = 0");
     if (!st.step())
         return makeError(ErrorCode::Io, st.error());
     return st.integer(0);
@@ -909,7 +1046,7 @@ Result<qint64> Store::pendingCount() const
 
 Result<qint64> Store::pendingCountForPerson(const QString &personId) const
 {
-    Statement &st = d->db->prepare("SELECT count(*) FROM writes WHERE sent = 0 AND person_id = ?1");
+    auto st = d->db->prepare("SELECT count(*) FROM writes WHERE sent = 0 AND person_id = ?1");
     st.bind(1, personId);
     if (!st.step())
         return makeError(ErrorCode::Io, st.error());
@@ -920,7 +1057,7 @@ Status Store::markSent(const QList<WriteId> &ids)
 {
     Transaction tx(*d->db);
     for (const WriteId &id : ids) {
-        Statement &st = d->db->prepare("UPDATE writes SET sent = 1 WHERE device = ?1 AND seq = ?2");
+        auto st = d->db->prepare("UPDATE writes SET sent = 1 WHERE device = ?1 AND seq = ?2");
         st.bind(1, id.device).bind(2, id.seq);
         st.step();
         if (!st.ok())
@@ -938,7 +1075,7 @@ Result<int> Store::applyRemote(const QList<Write> &writes)
     QSet<QString> batchClocks;
     int fresh = 0;
     for (const Write &w : writes) {
-        Statement &dup = d->db->prepare("SELECT hlc FROM writes WHERE device = ?1 AND seq = ?2");
+        auto dup = d->db->prepare("SELECT hlc FROM writes WHERE device = ?1 AND seq = ?2");
         dup.bind(1, w.device).bind(2, w.seq);
         if (dup.step()) {
             if (dup.text(0) != w.hlc)
@@ -1016,10 +1153,10 @@ Status Store::markRejected(const QList<Rejection> &rejections)
 {
     Transaction tx(*d->db);
     for (const Rejection &r : rejections) {
-        Statement &up = d->db->prepare("UPDATE writes SET sent = 2 WHERE device = ?1 AND seq = ?2");
+        auto up = d->db->prepare("UPDATE writes SET sent = 2 WHERE device = ?1 AND seq = ?2");
         up.bind(1, r.id.device).bind(2, r.id.seq);
         up.step();
-        Statement &ins = d->db->prepare(
+        auto ins = d->db->prepare(
             "INSERT OR REPLACE INTO rejected(device, seq, code, reason, at_ms) VALUES (?1, ?2, ?3, ?4, ?5)");
         ins.bind(1, r.id.device).bind(2, r.id.seq).bind(3, r.code).bind(4, r.reason).bind(5, d->now());
         ins.step();
@@ -1032,7 +1169,7 @@ Status Store::markRejected(const QList<Rejection> &rejections)
 
 Result<QList<Store::RejectedWrite>> Store::rejectedWrites() const
 {
-    Statement &st = d->db->prepare(
+    auto st = d->db->prepare(
         "SELECT w.device, w.seq, w.hlc, w.record_id, w.type, w.person_id, w.payload, w.sent, r.code, r.reason "
         "FROM writes w JOIN rejected r ON r.device = w.device AND r.seq = w.seq ORDER BY w.seq");
     QList<RejectedWrite> out;
@@ -1052,7 +1189,7 @@ Status Store::discardRejected(const QList<WriteId> &ids)
     Transaction tx(*d->db);
     QSet<QString> touched;
     for (const WriteId &id : ids) {
-        Statement &find = d->db->prepare("SELECT record_id FROM writes WHERE device = ?1 AND seq = ?2 AND sent = 2");
+        auto find = d->db->prepare("SELECT record_id FROM writes WHERE device = ?1 AND seq = ?2 AND sent = 2");
         find.bind(1, id.device).bind(2, id.seq);
         if (!find.step())
             return makeError(
@@ -1061,7 +1198,7 @@ Status Store::discardRejected(const QList<WriteId> &ids)
         touched.insert(find.text(0));
         for (const char *sql : {"DELETE FROM writes WHERE device = ?1 AND seq = ?2",
                                 "DELETE FROM rejected WHERE device = ?1 AND seq = ?2"}) {
-            Statement &del = d->db->prepare(sql);
+            auto del = d->db->prepare(sql);
             del.bind(1, id.device).bind(2, id.seq);
             del.step();
             if (!del.ok())
@@ -1071,8 +1208,8 @@ Status Store::discardRejected(const QList<WriteId> &ids)
     // The state is a function of the writes held: rebuild each touched record from what remains.
     QList<RecordState> rebuilt;
     for (const QString &recordId : std::as_const(touched)) {
-        Statement &ws = d->db->prepare("SELECT device, seq, hlc, record_id, type, person_id, payload, sent FROM writes "
-                                       "WHERE record_id = ?1");
+        auto ws = d->db->prepare("SELECT device, seq, hlc, record_id, type, person_id, payload, sent FROM writes "
+                                 "WHERE record_id = ?1");
         ws.bind(1, recordId);
         RecordState state;
         QSet<QString> seen;
@@ -1089,7 +1226,7 @@ Status Store::discardRejected(const QList<WriteId> &ids)
         if (!old)
             return old.error();
         if (count == 0) {
-            Statement &del = d->db->prepare("DELETE FROM records WHERE id = ?1");
+            auto del = d->db->prepare("DELETE FROM records WHERE id = ?1");
             del.bind(1, recordId);
             del.step();
             if (old.value()) { // fold the record's absence: a deleted stand-in
@@ -1114,7 +1251,7 @@ Status Store::discardRejected(const QList<WriteId> &ids)
 
 Status Store::purgePerson(const QString &personId)
 {
-    Statement &rej = d->db->prepare("SELECT count(*) FROM writes WHERE sent = 2 AND person_id = ?1");
+    auto rej = d->db->prepare("SELECT count(*) FROM writes WHERE sent = 2 AND person_id = ?1");
     rej.bind(1, personId);
     if (rej.step() && rej.integer(0) > 0)
         return makeError(ErrorCode::Conflict,
@@ -1132,7 +1269,7 @@ Status Store::purgePerson(const QString &personId)
     Transaction tx(*d->db);
     for (const char *sql : {"DELETE FROM records WHERE person_id = ?1", "DELETE FROM writes WHERE person_id = ?1",
                             "DELETE FROM person_summary WHERE person_id = ?1"}) {
-        Statement &st = d->db->prepare(sql);
+        auto st = d->db->prepare(sql);
         st.bind(1, personId);
         st.step();
         if (!st.ok())
@@ -1166,7 +1303,7 @@ Result<std::unique_ptr<Store::Reader>> Store::reader() const
 
 Result<QList<CaseloadEntry>> Store::Reader::caseload(const QDate &today) const
 {
-    Statement &st = d->db->prepare("SELECT person_id, version, blob FROM person_summary");
+    auto st = d->db->prepare("SELECT person_id, version, blob FROM person_summary");
     QList<CaseloadEntry> out;
     while (st.step()) {
         const QString person = st.text(0);
@@ -1209,7 +1346,7 @@ Result<Record> Store::get(const QString &id) const
 namespace {
 
 template<typename Fn>
-Status scanRecords(Statement &st, const Fn &fn)
+Status scanRecords(Query &st, const Fn &fn)
 {
     while (st.step())
         if (auto s = fn(st); !s)
@@ -1223,19 +1360,26 @@ Status scanRecords(Statement &st, const Fn &fn)
 
 Result<QList<Record>> Store::list(const QString &type, bool includeDeleted) const
 {
-    Statement &st = type.isEmpty()
-        ? d->db->prepare("SELECT id, type, person_id, version, state FROM records WHERE deleted <= ?2 ORDER BY id")
-        : d->db->prepare("SELECT id, type, person_id, version, state FROM records WHERE type = ?1 AND deleted <= ?2 "
-                         "ORDER BY id");
+    // Filtered after decryption, not on the plaintext `deleted` column, so editing that column
+    // cannot hide a live record: a row whose column disagrees with its authenticated state is
+    // reported as tampered.
+    auto st = type.isEmpty()
+        ? d->db->prepare("SELECT id, type, person_id, version, state, deleted FROM records ORDER BY id")
+        : d->db->prepare(
+            "SELECT id, type, person_id, version, state, deleted FROM records WHERE type = ?1 ORDER BY id");
     if (!type.isEmpty())
         st.bind(1, type);
-    st.bind(2, qint64(includeDeleted));
     QList<Record> out;
-    auto s = scanRecords(st, [&](Statement &row) -> Status {
+    auto s = scanRecords(st, [&](Query &row) -> Status {
         auto l = d->decode(row.text(0), row.text(1), row.text(2), row.integer(3), row.blob(4));
         if (!l)
             return l.error();
-        out.append(d->toRecord(*l.value()));
+        const bool deleted = l.value()->state.isDeleted();
+        if (deleted != (row.integer(5) != 0))
+            return makeError(ErrorCode::Corrupt,
+                             QStringLiteral("Record %1's deletion flag was altered outside Hearth").arg(row.text(0)));
+        if (includeDeleted || !deleted)
+            out.append(d->toRecord(*l.value()));
         return {};
     });
     if (!s)
@@ -1245,11 +1389,11 @@ Result<QList<Record>> Store::list(const QString &type, bool includeDeleted) cons
 
 Result<QList<Record>> Store::listForPerson(const QString &personId) const
 {
-    Statement &st = d->db->prepare(
+    auto st = d->db->prepare(
         "SELECT id, type, person_id, version, state FROM records WHERE person_id = ?1 AND deleted = 0 ORDER BY id");
     st.bind(1, personId);
     QList<Record> out;
-    auto s = scanRecords(st, [&](Statement &row) -> Status {
+    auto s = scanRecords(st, [&](Query &row) -> Status {
         auto l = d->decode(row.text(0), row.text(1), row.text(2), row.integer(3), row.blob(4));
         if (!l)
             return l.error();
@@ -1263,10 +1407,10 @@ Result<QList<Record>> Store::listForPerson(const QString &personId) const
 
 Result<QList<Record>> Store::conflicted() const
 {
-    Statement &st =
+    auto st =
         d->db->prepare("SELECT id, type, person_id, version, state FROM records WHERE conflicted = 1 ORDER BY id");
     QList<Record> out;
-    auto s = scanRecords(st, [&](Statement &row) -> Status {
+    auto s = scanRecords(st, [&](Query &row) -> Status {
         auto l = d->decode(row.text(0), row.text(1), row.text(2), row.integer(3), row.blob(4));
         if (!l)
             return l.error();
@@ -1280,8 +1424,8 @@ Result<QList<Record>> Store::conflicted() const
 
 Result<int> Store::count(const QString &type) const
 {
-    Statement &st = type.isEmpty() ? d->db->prepare("SELECT count(*) FROM records WHERE deleted = 0")
-                                   : d->db->prepare("SELECT count(*) FROM records WHERE deleted = 0 AND type = ?1");
+    auto st = type.isEmpty() ? d->db->prepare("SELECT count(*) FROM records WHERE deleted = 0")
+                             : d->db->prepare("SELECT count(*) FROM records WHERE deleted = 0 AND type = ?1");
     if (!type.isEmpty())
         st.bind(1, type);
     if (!st.step())
@@ -1291,10 +1435,10 @@ Result<int> Store::count(const QString &type) const
 
 Result<QByteArray> Store::exportCanonical() const
 {
-    Statement &st = d->db->prepare("SELECT id, type, person_id, version, state FROM records ORDER BY id");
+    auto st = d->db->prepare("SELECT id, type, person_id, version, state FROM records ORDER BY id");
     QByteArray out("{\"format\":\"hearth.export\",\"records\":[");
     bool first = true;
-    auto s = scanRecords(st, [&](Statement &row) -> Status {
+    auto s = scanRecords(st, [&](Query &row) -> Status {
         auto l = d->decode(row.text(0), row.text(1), row.text(2), row.integer(3), row.blob(4));
         if (!l)
             return l.error();
@@ -1320,9 +1464,9 @@ Result<QString> Store::hash() const
 
 Status Store::forEachWrite(const std::function<void(const Write &, bool)> &fn) const
 {
-    Statement &st =
+    auto st =
         d->db->prepare("SELECT device, seq, hlc, record_id, type, person_id, payload, sent FROM writes ORDER BY rowid");
-    return scanRecords(st, [&](Statement &row) -> Status {
+    return scanRecords(st, [&](Query &row) -> Status {
         auto w = d->decodeWrite(row);
         if (!w)
             return w.error();
@@ -1333,7 +1477,7 @@ Status Store::forEachWrite(const std::function<void(const Write &, bool)> &fn) c
 
 Result<qint64> Store::writeCount() const
 {
-    Statement &st = d->db->prepare("SELECT count(*) FROM writes");
+    auto st = d->db->prepare("SELECT count(*) FROM writes");
     if (!st.step())
         return makeError(ErrorCode::Io, QStringLiteral("Cannot count the log: %1").arg(st.error()));
     return st.integer(0);
@@ -1341,12 +1485,18 @@ Result<qint64> Store::writeCount() const
 
 Result<QStringList> Store::verifyAgainstLog() const
 {
+    // The file itself first: a damaged page may still decode where it is read through an index.
+    auto check = d->db->prepare("PRAGMA quick_check");
+    if (!check.step() || check.text(0) != QLatin1String("ok"))
+        return makeError(
+            ErrorCode::Corrupt,
+            QStringLiteral("The store's database file is damaged: %1").arg(check.ok() ? check.text(0) : check.error()));
     // Replayed in clock order, not arrival order: the result must not depend on it.
-    Statement &st = d->db->prepare(
+    auto st = d->db->prepare(
         "SELECT device, seq, hlc, record_id, type, person_id, payload, sent FROM writes ORDER BY hlc DESC");
     QHash<QString, RecordState> replay;
     QHash<QString, QSet<QString>> applied;
-    auto s = scanRecords(st, [&](Statement &row) -> Status {
+    auto s = scanRecords(st, [&](Query &row) -> Status {
         auto w = d->decodeWrite(row);
         if (!w)
             return w.error();
@@ -1358,9 +1508,9 @@ Result<QStringList> Store::verifyAgainstLog() const
     if (!s)
         return s.error();
     QStringList differing;
-    Statement &rows = d->db->prepare("SELECT id, type, person_id, version, state FROM records ORDER BY id");
+    auto rows = d->db->prepare("SELECT id, type, person_id, version, state FROM records ORDER BY id");
     QSet<QString> stored;
-    s = scanRecords(rows, [&](Statement &row) -> Status {
+    s = scanRecords(rows, [&](Query &row) -> Status {
         auto l = d->decode(row.text(0), row.text(1), row.text(2), row.integer(3), row.blob(4));
         if (!l)
             return l.error();

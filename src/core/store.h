@@ -51,11 +51,12 @@ struct Record {
 struct Mutation {
     enum class Kind { Put, Edit, Delete, Resolve };
     Kind kind = Kind::Put;
-    QString type;       // Put
-    QString id;         // Edit, Delete, Resolve; Put may preset it (import) or leave it empty
-    QJsonObject fields; // Put, Edit
-    QString field;      // Resolve: the field in conflict, or `_deleted` for an edit-vs-delete conflict
-    QJsonValue value;   // Resolve: the value chosen
+    QString type;         // Put
+    QString id;           // Edit, Delete, Resolve; Put may preset it (import) or leave it empty
+    QJsonObject fields;   // Put, Edit
+    QString field;        // Resolve: the field in conflict, or `_deleted` for an edit-vs-delete conflict
+    QJsonValue value;     // Resolve: the value chosen
+    bool cascade = false; // Delete: part of deleting a person (allowed even for append-only notes)
 
     static Mutation put(const QString &type, const QJsonObject &fields, const QString &id = {});
     static Mutation edit(const QString &id, const QJsonObject &fields);
@@ -181,6 +182,8 @@ public:
 
 private:
     Store();
+    static Result<std::unique_ptr<Store>> createIn(const QString &dir, const QByteArray &passcode,
+                                                   StoreOptions options);
     std::unique_ptr<Impl> d;
 };
 

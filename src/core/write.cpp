@@ -52,21 +52,32 @@ Result<Write> Write::fromJson(const QJsonObject &o)
     w.personId = o.value(QStringLiteral("person")).toString();
     w.values = o.value(QStringLiteral("values")).toObject();
     w.parents = o.value(QStringLiteral("parents")).toObject();
+    if (auto st = w.check(); !st)
+        return st.error();
+    return w;
+}
+
+} // namespace hearth
+
+namespace hearth {
+
+Status Write::check() const
+{
     Hlc h;
-    if (w.device.isEmpty() || w.seq < 1 || !Hlc::parse(w.hlc, &h) || h.device != w.device)
+    if (device.isEmpty() || seq < 1 || !Hlc::parse(hlc, &h) || h.device != device)
         return makeError(ErrorCode::Corrupt, QStringLiteral("A write has a malformed id or clock"));
-    if (!ids::isUuid(w.recordId) || (!w.personId.isEmpty() && !ids::isUuid(w.personId)) || w.type.isEmpty())
+    if (!ids::isUuid(recordId) || (!personId.isEmpty() && !ids::isUuid(personId)) || type.isEmpty())
         return makeError(ErrorCode::Corrupt, QStringLiteral("A write names a malformed record, person or type"));
-    for (auto it = w.parents.begin(); it != w.parents.end(); ++it) {
+    for (auto it = parents.begin(); it != parents.end(); ++it) {
         if (!it.value().isArray())
             return makeError(ErrorCode::Corrupt, QStringLiteral("A write's parents must be lists of clocks"));
         for (const QJsonValue &p : it.value().toArray())
             if (!Hlc::parse(p.toString(), &h))
                 return makeError(ErrorCode::Corrupt, QStringLiteral("A write's parents must be lists of clocks"));
     }
-    if (w.values.isEmpty() && w.parents.isEmpty())
+    if (values.isEmpty())
         return makeError(ErrorCode::Corrupt, QStringLiteral("A write changes nothing"));
-    return w;
+    return {};
 }
 
 } // namespace hearth

@@ -28,6 +28,8 @@ struct Write {
     Status decodePayload(const QByteArray &bytes);
     [[nodiscard]] QJsonObject toJson() const;
     static Result<Write> fromJson(const QJsonObject &o);
+    // Structural checks on a write from outside (ids, clocks, parents): Corrupt when malformed.
+    [[nodiscard]] Status check() const;
 };
 
 } // namespace hearth

@@ -37,7 +37,8 @@ const char *const kUsage = R"(Commands:
   seed --people N [--seed S]       add a synthetic demo caseload (invented people)
   write-loop --count N             (crash tests) one put per transaction, printing "ack ID" after each commit
 Passcode: HEARTH_PASSCODE or --passcode-file.
-Exit codes: 0 ok, 2 usage, 3 validation, 4 wrong passcode, 5 locked out, 6 not found, 7 corrupt, 8 I/O, 9 conflict.)";
+Exit codes: 0 ok, 2 usage, 3 validation, 4 wrong passcode, 5 locked out, 6 not found, 7 corrupt or tampered,
+8 I/O (or the store is busy), 9 conflict, 10 unsupported (newer store, missing platform key), 11 network, 12 refused.)";
 
 QTextStream &out()
 {
@@ -142,6 +143,11 @@ Result<QList<Mutation>> readBatch(const QString &path)
         const QString op = o.value(QStringLiteral("op")).toString();
         const QString id = o.value(QStringLiteral("id")).toString();
         const QJsonObject fields = o.value(QStringLiteral("fields")).toObject();
+        if (!(o.value(QStringLiteral("id")).isString() || o.value(QStringLiteral("id")).isUndefined())
+            || !(o.value(QStringLiteral("fields")).isObject() || o.value(QStringLiteral("fields")).isUndefined())
+            || !(o.value(QStringLiteral("type")).isString() || o.value(QStringLiteral("type")).isUndefined()))
+            return makeError(ErrorCode::Usage,
+                             QStringLiteral("%1 line %2: id and type must be text, fields an object").arg(path).arg(n));
         if (op == QLatin1String("put"))
             out << Mutation::put(o.value(QStringLiteral("type")).toString(), fields, id);
         else if (op == QLatin1String("edit"))
@@ -243,8 +249,9 @@ int run(const QStringList &arguments)
         if (p.isSet(kdfOpt)) {
             bool ok = false;
             const quint64 n = p.value(kdfOpt).toULongLong(&ok);
-            if (!ok || n < 1024 || (n & (n - 1)) != 0 || n > (1u << 22))
-                return usage(QStringLiteral("--kdf-n takes a power of two from 1024 to 4194304"));
+            // scrypt needs 1 KiB x N with r = 8; OpenSSL's cap here is 1 GiB.
+            if (!ok || n < 1024 || (n & (n - 1)) != 0 || n > (1u << 19))
+                return usage(QStringLiteral("--kdf-n takes a power of two from 1024 to 524288"));
             options.kdf.n = n;
         }
         auto s = Store::create(dir, passcode.value(), options);
@@ -299,6 +306,8 @@ int run(const QStringList &arguments)
         return st ? 0 : fail(st.error());
     }
     if (cmd == QLatin1String("get")) {
+        if (argAt(1).isEmpty())
+            return usage(QStringLiteral("get ID"));
         auto r = store.get(argAt(1));
         if (!r)
             return fail(r.error());

@@ -117,6 +117,7 @@ void TestHearthctl::badInputLeavesStoreUnchanged()
             {QStringLiteral("put"), QStringLiteral("person"), QStringLiteral("--json"), QString::fromUtf8(personJson)})
             .out.trimmed());
     const QByteArray before = ctl(store(), {QStringLiteral("hash")}).out;
+    QCOMPARE(before.trimmed().size(), 64);
     const QList<QStringList> bad = {
         {QStringLiteral("edit"), id, QStringLiteral("--json"), QStringLiteral(R"({"date_of_birth":"yesterday"})")},
         {QStringLiteral("edit"), id, QStringLiteral("--json"), QStringLiteral(R"({"deprivation_decile":1})")},
@@ -130,7 +131,9 @@ void TestHearthctl::badInputLeavesStoreUnchanged()
         const auto r = ctl(store(), args);
         QVERIFY2(r.code != 0, qPrintable(args.join(QLatin1Char(' '))));
         QVERIFY2(!r.err.isEmpty(), "an error must say what is wrong");
-        QCOMPARE(ctl(store(), {QStringLiteral("hash")}).out, before);
+        const auto h = ctl(store(), {QStringLiteral("hash")});
+        QCOMPARE(h.code, 0);
+        QCOMPARE(h.out, before);
     }
     // A batch with one bad line applies nothing.
     QFile f(m_tmp->filePath(QStringLiteral("b.jsonl")));
