@@ -117,7 +117,8 @@ QList<Mutation> personStory(int index, const Options &o, const ReferenceData &re
 
     // A fifth are new referrals still waiting for a first contact.
     const bool awaiting = r.bounded(5) == 0;
-    const QDate firstContact = received.addDays(1 + int(r.bounded(14)));
+    // Events happen no later than today; plans (due dates) may lie ahead.
+    const QDate firstContact = qMin(o.today, received.addDays(1 + int(r.bounded(14))));
     QJsonObject referral{
         {QStringLiteral("person_id"), personId},
         {QStringLiteral("source"), pick(r, kSources)},
@@ -140,7 +141,7 @@ QList<Mutation> personStory(int index, const Options &o, const ReferenceData &re
                                      {QStringLiteral("outcome"), QStringLiteral("visit_arranged")}});
 
     // Initial HNA with about six concerns, the top three ranked.
-    const QDate hnaDate = firstContact.addDays(int(r.bounded(10)));
+    const QDate hnaDate = qMin(o.today, firstContact.addDays(int(r.bounded(10))));
     const QString initialId = uuid(r);
     const int distress = 3 + int(r.bounded(8));
     out << Mutation::put(QStringLiteral("assessment"),
@@ -210,7 +211,7 @@ QList<Mutation> personStory(int index, const Options &o, const ReferenceData &re
                     {QStringLiteral("organisation_id"), org.id},
                     {QStringLiteral("concern_id"), picked.first().concernId},
                     {QStringLiteral("reason"), QStringLiteral("Help with %1").arg(picked.first().item)},
-                    {QStringLiteral("date"), iso(hnaDate.addDays(2))},
+                    {QStringLiteral("date"), iso(qMin(o.today, hnaDate.addDays(2)))},
                     {QStringLiteral("status"), r.bounded(3) ? QStringLiteral("accepted") : QStringLiteral("made")},
                     {QStringLiteral("carers_assessment"), org.category == QLatin1String("carers")}},
         onwardId);

@@ -771,6 +771,13 @@ Result<QString> Store::Impl::applyMutation(const Mutation &m, QHash<QString, Loa
             return makeError(ErrorCode::Validation, QStringLiteral("The %1 was not saved").arg(m.type), e);
         for (auto it = values.begin(); it != values.end();)
             it = it.value().isNull() ? values.erase(it) : it + 1;
+        // A new person joins the caseload this device was enrolled for, unless one is given.
+        if (m.type == QLatin1String("person") && !values.contains(QStringLiteral("caseload"))) {
+            const QString stored = meta(QStringLiteral("sync.caseload"));
+            if (!stored.isEmpty())
+                if (auto c = unseal(QByteArray::fromBase64(stored.toLatin1()), "hearth:sync:v1|caseload"); c)
+                    values.insert(QStringLiteral("caseload"), QString::fromUtf8(c.value()));
+        }
         const QString id = m.id.isEmpty() ? ids::newUuid() : m.id;
         const QString personId =
             m.type == QLatin1String("person") ? id : values.value(QStringLiteral("person_id")).toString();
@@ -1066,7 +1073,7 @@ Status Store::markSent(const QList<WriteId> &ids)
     return tx.commit();
 }
 
-Result<int> Store::applyRemote(const QList<Write> &writes)
+Result<int> Store::applyRemote(const QList<Write> &writes, const QList<std::pair<QString, QString>> &settings)
 {
     Transaction tx(*d->db);
     if (!tx.began())
@@ -1125,6 +1132,9 @@ Result<int> Store::applyRemote(const QList<Write> &writes)
         changed << &it->state;
     if (auto st = d->foldSummaries(changed); !st)
         return st.error();
+    for (const auto &[k, v] : settings)
+        if (auto st = setSyncValue(k, v); !st)
+            return st.error();
     if (auto st = tx.commit(); !st)
         return st.error();
     return fresh;

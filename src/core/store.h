@@ -134,7 +134,9 @@ public:
     // Applies writes received from the server, idempotently by write id, in one transaction.
     // This is the one place remote changes enter: it records no local writes. Returns how many
     // were new.
-    Result<int> applyRemote(const QList<Write> &writes);
+    // `settings` (sync settings such as the pull cursor) are saved in the same transaction, so a
+    // crash never leaves the cursor ahead of the writes it covers, nor behind them.
+    Result<int> applyRemote(const QList<Write> &writes, const QList<std::pair<QString, QString>> &settings = {});
     // Writes the server refused (the person moved to another caseload, access withdrawn...). They
     // stay visible in a "could not sync" list until a person hands them over or discards them.
     struct Rejection {

@@ -4,6 +4,7 @@
 #include "desktop/filekeyprotector.h"
 #include "referencedata.h"
 #include "store.h"
+#include "syncengine.h"
 
 #include <QCommandLineParser>
 #include <QFile>
@@ -34,6 +35,10 @@ const char *const kUsage = R"(Commands:
   verify                           rebuild state from the log and compare
   passcode                         change the passcode (new one from HEARTH_NEW_PASSCODE or --new-passcode-file)
   batch --file F                   apply JSON lines {"op":"put|edit|delete","type","id","fields"} in one transaction
+  enrol --server URL --user U --password-file F [--pin PIN]   enrol this device with hearth-server
+  sync                             push pending changes, pull until caught up (JSON summary)
+  rejected                         the could-not-sync list (changes the server refused), JSON lines
+  discard DEVICE SEQ               drop one refused change (after handing it over)
   seed --people N [--seed S]       add a synthetic demo caseload (invented people)
   write-loop --count N             (crash tests) one put per transaction, printing "ack ID" after each commit
 Passcode: HEARTH_PASSCODE or --passcode-file.
@@ -200,10 +205,18 @@ int run(const QStringList &arguments)
                                        QStringLiteral("F"));
     const QCommandLineOption searchOpt(QStringLiteral("search"), QStringLiteral("caseload: name or CHI"),
                                        QStringLiteral("T"));
+    const QCommandLineOption serverOpt(QStringLiteral("server"), QStringLiteral("enrol: https://host:port"),
+                                       QStringLiteral("URL"));
+    const QCommandLineOption userOpt(QStringLiteral("user"), QStringLiteral("enrol: user name"), QStringLiteral("U"));
+    const QCommandLineOption passwordFileOpt(QStringLiteral("password-file"), QStringLiteral("enrol: password file"),
+                                             QStringLiteral("F"));
+    const QCommandLineOption pinOpt(QStringLiteral("pin"), QStringLiteral("enrol: server key pin sha256/..."),
+                                    QStringLiteral("PIN"));
     const QCommandLineOption includeDeletedOpt(QStringLiteral("include-deleted"),
                                                QStringLiteral("list: include deleted records"));
     for (const auto &o : {storeOpt, passFileOpt, newPassFileOpt, jsonOpt, fileOpt, countOpt, maxAttemptsOpt, kdfOpt,
-                          keyDirOpt, assetsOpt, includeDeletedOpt, peopleOpt, seedOpt, filterOpt, searchOpt})
+                          keyDirOpt, assetsOpt, includeDeletedOpt, peopleOpt, seedOpt, filterOpt, searchOpt, serverOpt,
+                          userOpt, passwordFileOpt, pinOpt})
         p.addOption(o);
     if (!p.parse(arguments))
         return usage(p.errorText());
@@ -418,6 +431,64 @@ int run(const QStringList &arguments)
             return fail(ids.error());
         out() << line(QJsonObject{{QStringLiteral("applied"), int(ids.value().size())}}) << Qt::endl;
         return 0;
+    }
+    if (cmd == QLatin1String("enrol")) {
+        if (!p.isSet(serverOpt) || !p.isSet(userOpt))
+            return usage(QStringLiteral("enrol --server URL --user U --password-file F [--pin PIN]"));
+        auto password =
+            readSecret(QStringLiteral("HEARTH_USER_PASSWORD"), p.value(passwordFileOpt), QStringLiteral("password"));
+        if (!password)
+            return fail(password.error());
+        sync::SyncEngine engine(store);
+        auto st = engine.enrol(QUrl(p.value(serverOpt)), p.value(userOpt), password.value(), p.value(pinOpt));
+        if (!st)
+            return fail(st.error());
+        out() << line(QJsonObject{{QStringLiteral("enrolled"), true},
+                                  {QStringLiteral("device"), store.deviceId()},
+                                  {QStringLiteral("caseload"), store.syncValue(QStringLiteral("caseload")).value()}})
+              << Qt::endl;
+        return 0;
+    }
+    if (cmd == QLatin1String("sync")) {
+        sync::SyncEngine engine(store);
+        const sync::SyncSummary s = engine.syncAndWait();
+        QJsonObject o{{QStringLiteral("ok"), s.ok},
+                      {QStringLiteral("pushed"), s.pushed},
+                      {QStringLiteral("rejected"), s.rejected},
+                      {QStringLiteral("pulled"), s.pulled},
+                      {QStringLiteral("purged"), s.purged},
+                      {QStringLiteral("kept_for_handover"), s.keptForHandover},
+                      {QStringLiteral("bytes_up"), double(s.bytesUp)},
+                      {QStringLiteral("bytes_down"), double(s.bytesDown)},
+                      {QStringLiteral("pending"), double(store.pendingCount().value())},
+                      {QStringLiteral("conflicts"), int(store.conflicted().value().size())}};
+        if (!s.ok)
+            o.insert(QStringLiteral("error"), s.error);
+        out() << line(o) << Qt::endl;
+        if (!s.ok)
+            QTextStream(stderr) << "hearthctl: " << s.error << Qt::endl;
+        return s.ok ? 0 : int(s.offline ? ErrorCode::Network : ErrorCode::Refused);
+    }
+    if (cmd == QLatin1String("rejected")) {
+        auto rs = store.rejectedWrites();
+        if (!rs)
+            return fail(rs.error());
+        for (const Store::RejectedWrite &r : rs.value()) {
+            QJsonObject o = r.write.toJson();
+            o.insert(QStringLiteral("code"), r.code);
+            o.insert(QStringLiteral("reason"), r.reason);
+            out() << line(o) << '\n';
+        }
+        out() << Qt::flush;
+        return 0;
+    }
+    if (cmd == QLatin1String("discard")) {
+        bool ok = false;
+        const qint64 seq = argAt(2).toLongLong(&ok);
+        if (argAt(1).isEmpty() || !ok)
+            return usage(QStringLiteral("discard DEVICE SEQ"));
+        auto st = store.discardRejected({{argAt(1), seq}});
+        return st ? 0 : fail(st.error());
     }
     if (cmd == QLatin1String("seed")) {
         demo::Options o;

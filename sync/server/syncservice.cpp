@@ -1,0 +1,393 @@
+#include "syncservice.h"
+
+#include "crypto.h"
+#include "protocol.h"
+#include "schema.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMutexLocker>
+
+Q_LOGGING_CATEGORY(lcServer, "hearth.server", QtInfoMsg)
+
+namespace hearth::server {
+
+namespace {
+
+ServiceResponse json(int status, const QJsonObject &o)
+{
+    return ServiceResponse{status, "application/json", QJsonDocument(o).toJson(QJsonDocument::Compact)};
+}
+
+ServiceResponse error(int status, const QString &code, const QString &message)
+{
+    return ServiceResponse{status, "application/json", sync::errorBody(code, message)};
+}
+
+ServiceResponse storeError(const Error &e)
+{
+    // Store messages may name ids but never personal data; still, keep the detail in the log only.
+    qCWarning(lcServer).noquote() << QStringLiteral("{\"event\":\"store_error\",\"code\":%1}").arg(int(e.code));
+    return error(503, QStringLiteral("unavailable"),
+                 QStringLiteral("The server could not complete the request; nothing was changed. Try again."));
+}
+
+void logEvent(const QString &event, const QJsonObject &fields)
+{
+    QJsonObject o = fields;
+    o.insert(QStringLiteral("event"), event);
+    qCInfo(lcServer).noquote() << QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
+
+constexpr int kMaxFailures = 10;
+constexpr qint64 kFailureWindowMs = 15 * 60 * 1000;
+constexpr int kBackfillPersonsPerPage = 200;
+
+} // namespace
+
+SyncService::SyncService(ServerStore &store, QString serverId) : m_store(store), m_serverId(std::move(serverId)) {}
+
+Result<QByteArray> SyncService::hashPassword(const QByteArray &password)
+{
+    crypto::KdfParams k = crypto::KdfParams::fresh();
+    k.n = 1u << 15;
+    auto h = crypto::deriveKey(password, k);
+    if (!h)
+        return h.error();
+    return QByteArray("scrypt$") + QByteArray::number(k.n) + '$' + QByteArray::number(k.r) + '$'
+        + QByteArray::number(k.p) + '$' + k.salt.toBase64() + '$' + h.value().toBase64();
+}
+
+bool SyncService::verifyPassword(const QByteArray &password, const QByteArray &encoded)
+{
+    const QList<QByteArray> parts = encoded.split('$');
+    if (parts.size() != 6 || parts[0] != "scrypt")
+        return false;
+    crypto::KdfParams k;
+    k.n = parts[1].toULongLong();
+    k.r = parts[2].toUInt();
+    k.p = parts[3].toUInt();
+    k.salt = QByteArray::fromBase64(parts[4]);
+    if (k.n < 1024 || (k.n & (k.n - 1)) || k.r == 0 || k.p == 0 || k.salt.isEmpty())
+        return false;
+    auto h = crypto::deriveKey(password, k);
+    return h && crypto::constantTimeEquals(h.value(), QByteArray::fromBase64(parts[5]));
+}
+
+QByteArray SyncService::hashToken(const QByteArray &token)
+{
+    return crypto::sha256(token);
+}
+
+Result<Scope> SyncService::scopeFor(const User &user)
+{
+    Scope s;
+    for (const QString &c : user.caseloads)
+        s.caseloads.insert(c);
+    if (user.role == QLatin1String("manager") && !user.team.isEmpty()) {
+        auto all = m_store.users();
+        if (!all)
+            return all.error();
+        for (const User &u : all.value())
+            if (u.team == user.team)
+                for (const QString &c : u.caseloads)
+                    s.caseloads.insert(c);
+    }
+    return s;
+}
+
+ServiceResponse SyncService::handle(const ServiceRequest &r)
+{
+    struct Guard {
+        std::atomic<int> &n;
+        explicit Guard(std::atomic<int> &c) : n(c) { ++n; }
+        ~Guard() { --n; }
+    } guard(m_inFlight);
+
+    if (r.path == QLatin1String("/v1/health") && r.method == "GET")
+        return health();
+    if (!r.protocolVersion.isEmpty() && r.protocolVersion != QByteArray::number(sync::ProtocolVersion))
+        return error(400, QStringLiteral("unsupported_protocol"),
+                     QStringLiteral("This server speaks Hearth protocol %1; the request used %2. Update the app.")
+                         .arg(sync::ProtocolVersion)
+                         .arg(QString::fromLatin1(r.protocolVersion.left(16))));
+    if (r.protocolVersion.isEmpty() && r.path.startsWith(QLatin1String("/v1/")))
+        return error(400, QStringLiteral("unsupported_protocol"),
+                     QStringLiteral("The request has no Hearth-Protocol header; this server speaks protocol %1.")
+                         .arg(sync::ProtocolVersion));
+    if (r.body.size() > sync::MaxBodyBytes)
+        return error(413, QStringLiteral("too_large"),
+                     QStringLiteral("The request body is larger than %1 bytes; send fewer writes per request.")
+                         .arg(sync::MaxBodyBytes));
+    if (r.method != "POST")
+        return error(405, QStringLiteral("method_not_allowed"), QStringLiteral("Use POST for %1").arg(r.path));
+    if (r.path == QLatin1String("/v1/enrol"))
+        return enrol(r);
+    if (r.path != QLatin1String("/v1/push") && r.path != QLatin1String("/v1/pull"))
+        return error(404, QStringLiteral("not_found"), QStringLiteral("No such endpoint: %1").arg(r.path));
+    Device device;
+    User user;
+    if (auto denied = authenticate(r, &device, &user))
+        return *denied;
+    if (!r.contentType.startsWith(sync::CborType))
+        return error(415, QStringLiteral("unsupported_media_type"),
+                     QStringLiteral("Send the body as %1").arg(QString::fromLatin1(sync::CborType)));
+    return r.path == QLatin1String("/v1/push") ? push(r, device, user) : pull(r, device, user);
+}
+
+ServiceResponse SyncService::health()
+{
+    auto last = m_store.lastSeq();
+    if (!last)
+        return storeError(last.error());
+    return json(200,
+                QJsonObject{{QStringLiteral("status"), QStringLiteral("ok")},
+                            {QStringLiteral("protocol"), sync::ProtocolVersion},
+                            {QStringLiteral("store"), m_store.kind()},
+                            {QStringLiteral("server"), m_serverId},
+                            {QStringLiteral("writes"), double(last.value())}});
+}
+
+bool SyncService::tooManyFailures(const QString &userId)
+{
+    QMutexLocker lock(&m_failuresLock);
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QList<qint64> &times = m_failures[userId];
+    times.erase(std::remove_if(times.begin(), times.end(), [&](qint64 t) { return now - t > kFailureWindowMs; }),
+                times.end());
+    return times.size() >= kMaxFailures;
+}
+
+void SyncService::recordFailure(const QString &userId, bool failed)
+{
+    QMutexLocker lock(&m_failuresLock);
+    if (failed)
+        m_failures[userId].append(QDateTime::currentMSecsSinceEpoch());
+    else
+        m_failures.remove(userId);
+}
+
+ServiceResponse SyncService::enrol(const ServiceRequest &r)
+{
+    QJsonParseError perr;
+    const QJsonObject o = QJsonDocument::fromJson(r.body, &perr).object();
+    const QString userId = o.value(QStringLiteral("user")).toString();
+    const QByteArray password = o.value(QStringLiteral("password")).toString().toUtf8();
+    const QString deviceId = o.value(QStringLiteral("device")).toString();
+    if (perr.error != QJsonParseError::NoError || userId.isEmpty() || password.isEmpty() || deviceId.isEmpty())
+        return error(400, QStringLiteral("malformed"),
+                     QStringLiteral("Enrolment needs a JSON body with user, password and device"));
+    if (deviceId.size() > 64 || deviceId.contains(QRegularExpression(QStringLiteral("[^0-9a-zA-Z_]"))))
+        return error(400, QStringLiteral("malformed"), QStringLiteral("A device id is up to 64 letters, digits or _"));
+    if (tooManyFailures(userId))
+        return error(
+            429, QStringLiteral("too_many_attempts"),
+            QStringLiteral("Too many failed sign-ins for this user; wait 15 minutes or ask an administrator."));
+    auto u = m_store.user(userId);
+    if (!u)
+        return storeError(u.error());
+    // The same answer for an unknown user and a wrong password: no probing for user names.
+    if (!u.value() || !verifyPassword(password, u.value()->passwordHash)) {
+        recordFailure(userId, true);
+        logEvent(QStringLiteral("enrol_refused"), {{QStringLiteral("user"), userId}, {QStringLiteral("peer"), r.peer}});
+        return error(401, QStringLiteral("bad_credentials"), QStringLiteral("Wrong user name or password"));
+    }
+    recordFailure(userId, false);
+    if (u.value()->disabled)
+        return error(403, QStringLiteral("disabled"), QStringLiteral("This account is disabled; ask an administrator"));
+    auto existing = m_store.device(deviceId);
+    if (!existing)
+        return storeError(existing.error());
+    if (existing.value())
+        return error(
+            409, QStringLiteral("device_exists"),
+            QStringLiteral("A device with this id is already enrolled; reset the device's store and enrol again"));
+    const QByteArray token =
+        crypto::randomBytes(32).toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+    Device d{deviceId, userId, hashToken(token), QDateTime::currentDateTimeUtc(), false};
+    if (auto st = m_store.addDevice(d); !st)
+        return storeError(st.error());
+    logEvent(QStringLiteral("enrolled"), {{QStringLiteral("user"), userId}, {QStringLiteral("device"), deviceId}});
+    return json(200,
+                QJsonObject{{QStringLiteral("device"), deviceId},
+                            {QStringLiteral("token"), QString::fromLatin1(token)},
+                            {QStringLiteral("user"), userId},
+                            {QStringLiteral("role"), u.value()->role},
+                            {QStringLiteral("caseloads"), QJsonArray::fromStringList(u.value()->caseloads)},
+                            {QStringLiteral("server"), m_serverId},
+                            {QStringLiteral("protocol"), sync::ProtocolVersion}});
+}
+
+std::optional<ServiceResponse> SyncService::authenticate(const ServiceRequest &r, Device *device, User *user)
+{
+    if (!r.authorization.startsWith("Bearer ") || r.authorization.size() < 20)
+        return error(401, QStringLiteral("unauthenticated"), QStringLiteral("This request needs a device token"));
+    auto d = m_store.deviceByTokenHash(hashToken(r.authorization.mid(7).trimmed()));
+    if (!d)
+        return storeError(d.error());
+    if (!d.value() || d.value()->revoked)
+        return error(401, QStringLiteral("unauthenticated"),
+                     QStringLiteral("This device is not enrolled (or was revoked); enrol it again"));
+    auto u = m_store.user(d.value()->userId);
+    if (!u)
+        return storeError(u.error());
+    if (!u.value() || u.value()->disabled)
+        return error(403, QStringLiteral("disabled"), QStringLiteral("This device's account is disabled"));
+    *device = *d.value();
+    *user = *u.value();
+    return std::nullopt;
+}
+
+ServiceResponse SyncService::push(const ServiceRequest &r, const Device &device, const User &user)
+{
+    QElapsedTimer t;
+    t.start();
+    auto req = sync::PushRequest::decode(r.body);
+    if (!req)
+        return error(400, QStringLiteral("malformed"), req.error().message);
+    auto scope = scopeFor(user);
+    if (!scope)
+        return storeError(scope.error());
+    auto caseloads = m_store.personCaseloads();
+    if (!caseloads)
+        return storeError(caseloads.error());
+    QHash<QString, QString> personCaseload = caseloads.value();
+
+    sync::PushResponse out;
+    QList<Write> accepted;
+    for (const Write &w : std::as_const(req.value().writes)) {
+        auto refuse = [&](const QString &code, const QString &reason) {
+            out.rejected.append(Store::Rejection{{w.device, w.seq}, code, reason});
+        };
+        if (w.device != device.id) {
+            refuse(QStringLiteral("forbidden"), QStringLiteral("A device may only push its own writes"));
+            continue;
+        }
+        const RecordSchema *schema = schema::find(w.type);
+        if (!schema) {
+            refuse(QStringLiteral("invalid"), QStringLiteral("Unknown record type '%1'").arg(w.type));
+            continue;
+        }
+        bool fieldsOk = true;
+        for (auto it = w.values.begin(); it != w.values.end(); ++it)
+            fieldsOk &= it.key() == DeletedField || schema->field(it.key()) != nullptr;
+        if (!fieldsOk || w.personId.isEmpty() || (w.type == QLatin1String("person") && w.personId != w.recordId)) {
+            refuse(QStringLiteral("invalid"),
+                   QStringLiteral("The write names fields or a person its type does not have"));
+            continue;
+        }
+        // Scope: the person's caseload as the server holds it, or for a new person the one it is created in.
+        QString caseload = personCaseload.value(w.personId);
+        if (caseload.isEmpty() && w.type == QLatin1String("person"))
+            caseload = w.values.value(QStringLiteral("caseload")).toString();
+        if (caseload.isEmpty() && !personCaseload.contains(w.personId)) {
+            refuse(QStringLiteral("unknown_person"),
+                   w.type == QLatin1String("person")
+                       ? QStringLiteral("A new person needs a caseload; set it to one of yours")
+                       : QStringLiteral("The server does not hold this person"));
+            continue;
+        }
+        if (!scope.value().containsCaseload(caseload)) {
+            refuse(QStringLiteral("out_of_scope"),
+                   QStringLiteral("This person is not in your caseloads (moved to another caseload, or access "
+                                  "withdrawn); hand the change over to the person's link worker"));
+            continue;
+        }
+        // Later writes in this batch see the person's new caseload (a person created or moved here).
+        if (w.type == QLatin1String("person") && w.values.contains(QStringLiteral("caseload")))
+            personCaseload.insert(w.personId, w.values.value(QStringLiteral("caseload")).toString());
+        accepted.append(w);
+        out.acked.append(Store::WriteId{w.device, w.seq});
+    }
+    if (!accepted.isEmpty()) {
+        auto n = m_store.append(accepted);
+        if (!n) {
+            if (n.error().code == ErrorCode::Corrupt)
+                return error(400, QStringLiteral("conflicting_write"), n.error().message);
+            return storeError(n.error());
+        }
+    }
+    logEvent(QStringLiteral("push"),
+             {{QStringLiteral("device"), device.id},
+              {QStringLiteral("user"), user.id},
+              {QStringLiteral("writes"), int(req.value().writes.size())},
+              {QStringLiteral("rejected"), int(out.rejected.size())},
+              {QStringLiteral("ms"), double(t.elapsed())}});
+    return ServiceResponse{200, sync::CborType, out.encode()};
+}
+
+ServiceResponse SyncService::pull(const ServiceRequest &r, const Device &device, const User &user)
+{
+    QElapsedTimer t;
+    t.start();
+    auto req = sync::PullRequest::decode(r.body);
+    if (!req)
+        return error(400, QStringLiteral("malformed"), req.error().message);
+    auto scope = scopeFor(user);
+    if (!scope)
+        return storeError(scope.error());
+    auto caseloads = m_store.personCaseloads();
+    if (!caseloads)
+        return storeError(caseloads.error());
+    QSet<QString> inScope;
+    for (auto it = caseloads.value().cbegin(); it != caseloads.value().cend(); ++it)
+        if (scope.value().containsCaseload(it.value()))
+            inScope.insert(it.key());
+
+    // What the device confirmed since its last pull.
+    QStringList confirmed;
+    for (const QString &p : req.value().confirmDelivered)
+        if (inScope.contains(p))
+            confirmed << p;
+    if (!confirmed.isEmpty() || !req.value().confirmPurged.isEmpty())
+        if (auto st = m_store.markDelivered(device.id, confirmed, req.value().confirmPurged); !st)
+            return storeError(st.error());
+    auto delivered = m_store.delivered(device.id);
+    if (!delivered)
+        return storeError(delivered.error());
+
+    sync::PullResponse out;
+    // People newly in scope: their history up to the cursor (later writes come by the cursor).
+    QStringList fresh;
+    for (const QString &p : std::as_const(inScope))
+        if (!delivered.value().contains(p))
+            fresh << p;
+    std::sort(fresh.begin(), fresh.end());
+    const bool moreFresh = fresh.size() > kBackfillPersonsPerPage;
+    fresh = fresh.mid(0, kBackfillPersonsPerPage);
+    if (!fresh.isEmpty() && req.value().cursor > 0) {
+        auto back = m_store.writesOfPersons(fresh, req.value().cursor);
+        if (!back)
+            return storeError(back.error());
+        for (const StoredWrite &sw : back.value())
+            out.writes.append(sw.write);
+    }
+    out.delivered = fresh;
+    for (const QString &p : delivered.value())
+        if (!inScope.contains(p))
+            out.purge << p;
+
+    auto page = m_store.writesAfter(req.value().cursor, inScope, req.value().limit);
+    if (!page)
+        return storeError(page.error());
+    out.cursor = page.value().isEmpty() ? req.value().cursor : page.value().last().serverSeq;
+    for (const StoredWrite &sw : page.value())
+        out.writes.append(sw.write);
+    auto remaining = m_store.countAfter(out.cursor, inScope);
+    if (!remaining)
+        return storeError(remaining.error());
+    out.remaining = remaining.value();
+    out.more = moreFresh || remaining.value() > 0;
+    logEvent(QStringLiteral("pull"),
+             {{QStringLiteral("device"), device.id},
+              {QStringLiteral("user"), user.id},
+              {QStringLiteral("writes"), int(out.writes.size())},
+              {QStringLiteral("purge"), int(out.purge.size())},
+              {QStringLiteral("ms"), double(t.elapsed())}});
+    return ServiceResponse{200, sync::CborType, out.encode()};
+}
+
+} // namespace hearth::server
