@@ -13,7 +13,11 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <thread>
+#include <unordered_map>
+#include <vector>
 
 namespace hearth::server {
 
@@ -95,5 +99,115 @@ public:
     [[nodiscard]] virtual Result<QSet<QString>> delivered(const QString &deviceId) = 0;
     virtual Status markDelivered(const QString &deviceId, const QStringList &added, const QStringList &removed) = 0;
 };
+
+// ---- for the implementations only ----
+namespace detail {
+
+// One connection per thread for one store instance. A thread opens its own on first use; it is
+// closed on that thread when the thread exits, or with the store (no thread may use it then).
+template<typename Conn>
+class PerThread
+{
+public:
+    using Factory = std::function<Result<std::unique_ptr<Conn>>()>;
+
+    explicit PerThread(Factory factory) : m_pool(std::make_shared<Pool>(std::move(factory))) {}
+
+    // This thread's connection, opened on first use.
+    Result<Conn *> local()
+    {
+        const auto self = std::this_thread::get_id();
+        {
+            std::lock_guard lock(m_pool->mutex);
+            if (auto it = m_pool->conns.find(self); it != m_pool->conns.end())
+                return it->second.get();
+        }
+        auto conn = m_pool->factory(); // outside the lock: connecting may take a while
+        if (!conn)
+            return conn.error();
+        Conn *raw = conn.value().get();
+        {
+            std::lock_guard lock(m_pool->mutex);
+            m_pool->conns.emplace(self, std::move(conn).value());
+        }
+        exitHook().watch(m_pool);
+        return raw;
+    }
+
+private:
+    struct Pool {
+        explicit Pool(Factory f) : factory(std::move(f)) {}
+        void release(std::thread::id thread)
+        {
+            std::unique_ptr<Conn> closing; // closed outside the lock
+            std::lock_guard lock(mutex);
+            if (auto it = conns.find(thread); it != conns.end()) {
+                closing = std::move(it->second);
+                conns.erase(it);
+            }
+        }
+        Factory factory;
+        std::mutex mutex;
+        std::unordered_map<std::thread::id, std::unique_ptr<Conn>> conns;
+    };
+    // Lives in each thread that used a store; on thread exit it closes that thread's connections,
+    // so pool threads that come and go leave no connection (or thread id to be reused) behind.
+    struct ExitHook {
+        std::vector<std::weak_ptr<Pool>> pools;
+        void watch(const std::shared_ptr<Pool> &pool)
+        {
+            std::erase_if(pools, [](const std::weak_ptr<Pool> &p) { return p.expired(); });
+            pools.push_back(pool);
+        }
+        ~ExitHook()
+        {
+            for (const std::weak_ptr<Pool> &p : pools)
+                if (auto pool = p.lock())
+                    pool->release(std::this_thread::get_id());
+        }
+    };
+    static ExitHook &exitHook()
+    {
+        thread_local ExitHook hook;
+        return hook;
+    }
+
+    std::shared_ptr<Pool> m_pool;
+};
+
+// A write already in the log under a new write's id or clock.
+struct StoredKey {
+    QString device;
+    qint64 dseq = 0;
+    QString hlc;
+};
+
+// What the shared append algorithm needs from a backend. Every call is made inside the backend's
+// write transaction, after it has made itself the only writer (so lastSeq() + 1 is next).
+class AppendTarget
+{
+public:
+    virtual ~AppendTarget() = default;
+    // The greatest server sequence number held, 0 for an empty log.
+    [[nodiscard]] virtual Result<qint64> lastSeq() = 0;
+    // Stored writes with w's (device, dseq) or w's clock: none, one or two.
+    [[nodiscard]] virtual Result<QList<StoredKey>> stored(const Write &w) = 0;
+    // Whether a write with this clock is in the log (this transaction's inserts included).
+    [[nodiscard]] virtual Result<bool> hasClock(const QString &hlc) = 0;
+    // The merged state of a record, if held.
+    [[nodiscard]] virtual Result<std::optional<RecordState>> loadRecord(const QString &id) = 0;
+    // Adds a write to the log under server sequence number `seq`.
+    virtual Status insertWrite(qint64 seq, const Write &w) = 0;
+    // Inserts or replaces a record's merged state.
+    virtual Status saveRecord(const RecordState &state) = 0;
+    // Inserts or updates a person's row; `caseload` is null when the person has none.
+    virtual Status savePerson(const QString &personId, const std::optional<QString> &caseload, bool deleted) = 0;
+};
+
+// The backend-neutral body of ServerStore::append(): idempotence, conflicts, sequence numbers and
+// the merge. Returns how many writes were new; on an error the caller rolls back.
+Result<int> appendWrites(const QList<Write> &writes, AppendTarget &target);
+
+} // namespace detail
 
 } // namespace hearth::server

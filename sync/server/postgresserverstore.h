@@ -1,0 +1,69 @@
+#pragma once
+
+#include "serverstore.h"
+
+namespace hearth::server {
+
+// PostgreSQL, for several hearth-server processes sharing one database: one libpq connection per
+// thread. append() allocates sequence numbers and inserts while holding a transaction-scoped
+// advisory lock, so sequence order equals commit order across every process and a pull cursor
+// never skips a write that commits later with a smaller number.
+class PostgresServerStore final : public ServerStore
+{
+public:
+    ~PostgresServerStore() override;
+
+    // Connects to `url` (postgresql://user:password@host:port/database) and creates the schema if absent.
+    static Result<std::unique_ptr<PostgresServerStore>> open(const QString &url);
+
+    // "postgresql"
+    [[nodiscard]] QString kind() const override;
+
+    // Adds a user; Validation if the id is taken.
+    Status addUser(const User &user) override;
+    // Replaces a user's details; NotFound if there is no such user.
+    Status updateUser(const User &user) override;
+    // The user with this id, if any.
+    [[nodiscard]] Result<std::optional<User>> user(const QString &id) override;
+    // Every user, by id.
+    [[nodiscard]] Result<QList<User>> users() override;
+    // Adds a device of an existing user; Validation if the id or token hash is taken or the user unknown.
+    Status addDevice(const Device &device) override;
+    // The device whose token hashes to `tokenHash`, revoked or not.
+    [[nodiscard]] Result<std::optional<Device>> deviceByTokenHash(const QByteArray &tokenHash) override;
+    // The device with this id, if any.
+    [[nodiscard]] Result<std::optional<Device>> device(const QString &id) override;
+    // Marks a device revoked; NotFound if there is no such device.
+    Status revokeDevice(const QString &id) override;
+
+    // See ServerStore::append().
+    Result<int> append(const QList<Write> &writes) override;
+    // See ServerStore::writesAfter().
+    [[nodiscard]] Result<QList<StoredWrite>> writesAfter(qint64 after, const QSet<QString> &persons,
+                                                         int limit) override;
+    // See ServerStore::writesOfPersons().
+    [[nodiscard]] Result<QList<StoredWrite>> writesOfPersons(const QStringList &persons, qint64 upTo) override;
+    // The greatest server sequence number, 0 when the log is empty.
+    [[nodiscard]] Result<qint64> lastSeq() override;
+    // See ServerStore::countAfter().
+    [[nodiscard]] Result<qint64> countAfter(qint64 after, const QSet<QString> &persons) override;
+
+    // The merged state of one record, if held.
+    [[nodiscard]] Result<std::optional<RecordState>> record(const QString &id) override;
+    // Every record in id order, from one snapshot (read in pages); `fn` must not call back into this store.
+    Status forEachRecord(const std::function<void(const RecordState &)> &fn) override;
+    // Live persons and their caseloads (empty when a person has none).
+    [[nodiscard]] Result<QHash<QString, QString>> personCaseloads() override;
+
+    // See ServerStore::delivered().
+    [[nodiscard]] Result<QSet<QString>> delivered(const QString &deviceId) override;
+    // Records what a device now holds, in one transaction; a person in both lists ends up removed.
+    Status markDelivered(const QString &deviceId, const QStringList &added, const QStringList &removed) override;
+
+private:
+    PostgresServerStore();
+    struct Impl;
+    std::unique_ptr<Impl> d;
+};
+
+} // namespace hearth::server
