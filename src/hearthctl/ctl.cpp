@@ -36,6 +36,7 @@ const char *const kUsage = R"(Commands:
   passcode                         change the passcode (new one from HEARTH_NEW_PASSCODE or --new-passcode-file)
   batch --file F                   apply JSON lines {"op":"put|edit|delete","type","id","fields"} in one transaction
   enrol --server URL --user U --password-file F [--pin PIN]   enrol this device with hearth-server
+  repoint --server URL [--pin PIN]  point an enrolled device at the server's new address
   sync                             push pending changes, pull until caught up (JSON summary)
   rejected                         the could-not-sync list (changes the server refused), JSON lines
   discard DEVICE SEQ               drop one refused change (after handing it over)
@@ -448,6 +449,15 @@ int run(const QStringList &arguments)
                                   {QStringLiteral("caseload"), store.syncValue(QStringLiteral("caseload")).value()}})
               << Qt::endl;
         return 0;
+    }
+    if (cmd == QLatin1String("repoint")) {
+        const QUrl url(p.value(serverOpt));
+        if (!url.isValid() || url.scheme() != QLatin1String("https"))
+            return usage(QStringLiteral("repoint --server https://host:port [--pin PIN]"));
+        auto st = store.setSyncValue(QStringLiteral("server"), url.toString());
+        if (st && p.isSet(pinOpt))
+            st = store.setSyncValue(QStringLiteral("pin"), p.value(pinOpt));
+        return st ? 0 : fail(st.error());
     }
     if (cmd == QLatin1String("sync")) {
         sync::SyncEngine engine(store);
