@@ -356,8 +356,11 @@ ServiceResponse SyncService::pull(const ServiceRequest &r, const Device &device,
         if (!delivered.value().contains(p))
             fresh << p;
     std::sort(fresh.begin(), fresh.end());
-    const bool moreFresh = fresh.size() > kBackfillPersonsPerPage;
-    fresh = fresh.mid(0, kBackfillPersonsPerPage);
+    // From cursor 0 the cursor itself brings everyone's whole history: nothing to back-fill, so
+    // all of them can be confirmed at once. Later, back-fill a bounded number of people per page.
+    const bool moreFresh = req.value().cursor > 0 && fresh.size() > kBackfillPersonsPerPage;
+    if (req.value().cursor > 0)
+        fresh = fresh.mid(0, kBackfillPersonsPerPage);
     if (!fresh.isEmpty() && req.value().cursor > 0) {
         auto back = m_store.writesOfPersons(fresh, req.value().cursor);
         if (!back)

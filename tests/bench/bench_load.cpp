@@ -63,7 +63,7 @@ QNetworkReply *send(QNetworkAccessManager &nam, const QNetworkRequest &r, const 
     return reply;
 }
 
-QList<Write> makeWrites(const QString &device, int people, int contacts)
+QList<Write> makeWrites(const QString &device, const QString &caseload, int people, int contacts)
 {
     QList<Write> out;
     qint64 seq = 0;
@@ -80,7 +80,7 @@ QList<Write> makeWrites(const QString &device, int people, int contacts)
         w.values = QJsonObject{{QStringLiteral("given_name"), QStringLiteral("Load")},
                                {QStringLiteral("family_name"), QStringLiteral("Test %1").arg(p)},
                                {QStringLiteral("date_of_birth"), QStringLiteral("1950-01-01")},
-                               {QStringLiteral("caseload"), QStringLiteral("load")}};
+                               {QStringLiteral("caseload"), caseload}};
         out << w;
         for (int c = 0; c < contacts; ++c) {
             Write x;
@@ -129,15 +129,18 @@ int main(int argc, char **argv)
     QStringList base{QStringLiteral("--data"), data};
     if (!db.isEmpty())
         base << QStringLiteral("--db") << db;
-    {
+    // Devices are spread over users with a caseload each (ten devices a user), as a health
+    // board's link workers would be: each device pulls its own caseload, not everyone's.
+    const int users = qMax(1, devices / 10);
+    for (int u = 0; u < users; ++u) {
         QProcess add;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("HEARTH_USER_PASSWORD"), QStringLiteral("load test password"));
         add.setProcessEnvironment(env);
         add.start(QStringLiteral(HEARTH_SERVER_PATH),
-                  QStringList{QStringLiteral("user"), QStringLiteral("add"), QStringLiteral("loader"),
+                  QStringList{QStringLiteral("user"), QStringLiteral("add"), QStringLiteral("loader%1").arg(u),
                               QStringLiteral("--role"), QStringLiteral("link_worker"), QStringLiteral("--caseloads"),
-                              QStringLiteral("load")}
+                              QStringLiteral("load%1").arg(u)}
                       + base);
         add.waitForFinished(60000);
         if (add.exitCode() != 0) {
@@ -167,9 +170,9 @@ int main(int argc, char **argv)
         Device &d = devs[size_t(i)];
         d.id = QString::fromLatin1(crypto::randomBytes(8).toHex());
         d.nam = std::make_unique<QNetworkAccessManager>();
-        d.writes = makeWrites(d.id, people, contacts);
+        d.writes = makeWrites(d.id, QStringLiteral("load%1").arg(i % users), people, contacts);
         const QByteArray body =
-            QJsonDocument(QJsonObject{{QStringLiteral("user"), QStringLiteral("loader")},
+            QJsonDocument(QJsonObject{{QStringLiteral("user"), QStringLiteral("loader%1").arg(i % users)},
                                       {QStringLiteral("password"), QStringLiteral("load test password")},
                                       {QStringLiteral("device"), d.id}})
                 .toJson(QJsonDocument::Compact);
@@ -247,6 +250,7 @@ int main(int argc, char **argv)
         {QStringLiteral("bench"), QStringLiteral("load")},
         {QStringLiteral("store"), db.isEmpty() ? QStringLiteral("sqlite") : QStringLiteral("postgresql")},
         {QStringLiteral("devices"), devices},
+        {QStringLiteral("users"), users},
         {QStringLiteral("server_threads"), threads.toInt()},
         {QStringLiteral("enrol_s"), enrolS},
         {QStringLiteral("load_s"), loadS},
