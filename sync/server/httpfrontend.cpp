@@ -47,6 +47,12 @@ HttpFrontEnd::HttpFrontEnd(SyncService &service, int threads, QObject *parent) :
             return QHttpServerResponse(out.contentType, out.body, QHttpServerResponse::StatusCode(out.status));
         });
     });
+    // Every other path gets the protocol's JSON error body, not an empty 404.
+    m_http.setMissingHandler([](const QHttpServerRequest &req, QHttpServerResponder &&responder) {
+        responder.write(sync::errorBody(QStringLiteral("not_found"),
+                                        QStringLiteral("No such endpoint: %1").arg(req.url().path().left(200))),
+                        "application/json", QHttpServerResponder::StatusCode::NotFound);
+    });
 }
 
 Result<quint16> HttpFrontEnd::listen(const QHostAddress &address, quint16 port, const TlsIdentity &identity)

@@ -803,7 +803,7 @@ Result<QHash<QString, QString>> PostgresServerStore::personCaseloads()
     auto c = d->conn();
     if (!c)
         return c.error();
-    auto r = c.value()->exec("SELECT person_id, caseload FROM persons WHERE NOT deleted");
+    auto r = c.value()->exec("SELECT person_id, caseload FROM persons");
     if (!r)
         return ioError(QStringLiteral("Cannot read the persons"), r.error().message);
     QHash<QString, QString> out;

@@ -23,17 +23,17 @@ namespace hearth::server {
 
 // A person who signs in: a link worker, a housing officer, a team manager, an administrator.
 struct User {
-    QString id;          // sign-in name, unique
+    QString id; // sign-in name, unique
     QString displayName;
-    QString role;        // link_worker | housing | manager | admin
-    QString team;        // managers see every caseload of their team
+    QString role; // link_worker | housing | manager | admin
+    QString team; // managers see every caseload of their team
     QStringList caseloads;
     bool disabled = false;
     QByteArray passwordHash; // encoded KDF output with its parameters; never the password
 };
 
 struct Device {
-    QString id;          // the device's own id (the HLC device of its writes)
+    QString id; // the device's own id (the HLC device of its writes)
     QString userId;
     QByteArray tokenHash; // SHA-256 of the device token; the token itself is never stored
     QDateTime enrolledAt;
@@ -91,7 +91,9 @@ public:
     [[nodiscard]] virtual Result<std::optional<RecordState>> record(const QString &id) = 0;
     // Every record, in id order (reports read the server's merged state through this).
     virtual Status forEachRecord(const std::function<void(const RecordState &)> &fn) = 0;
-    // Person id -> current caseload (the merged `caseload` field of each live person record).
+    // Person id -> current caseload (the merged `caseload` field of each person record), deleted
+    // people included: their tombstones stay in scope so an edit the delete had not seen reaches a
+    // person as a conflict, and a deleted person's id can never be taken over from another caseload.
     [[nodiscard]] virtual Result<QHash<QString, QString>> personCaseloads() = 0;
 
     // ---- what each device holds ----

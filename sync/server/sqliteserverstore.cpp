@@ -640,7 +640,7 @@ Result<QHash<QString, QString>> SqliteServerStore::personCaseloads()
     auto db = d->db();
     if (!db)
         return db.error();
-    auto &&st = db.value()->prepare("SELECT person_id, caseload FROM persons WHERE deleted = 0");
+    auto &&st = db.value()->prepare("SELECT person_id, caseload FROM persons");
     Finish stDone(st);
     QHash<QString, QString> out;
     while (st.step())

@@ -155,10 +155,13 @@ bool SyncService::tooManyFailures(const QString &userId)
 {
     QMutexLocker lock(&m_failuresLock);
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    QList<qint64> &times = m_failures[userId];
-    times.erase(std::remove_if(times.begin(), times.end(), [&](qint64 t) { return now - t > kFailureWindowMs; }),
-                times.end());
-    return times.size() >= kMaxFailures;
+    // Forget names whose failures have all aged out, so sprayed names cannot grow memory for ever.
+    for (auto it = m_failures.begin(); it != m_failures.end();) {
+        it->erase(std::remove_if(it->begin(), it->end(), [&](qint64 t) { return now - t > kFailureWindowMs; }),
+                  it->end());
+        it = it->isEmpty() ? m_failures.erase(it) : std::next(it);
+    }
+    return m_failures.value(userId).size() >= kMaxFailures;
 }
 
 void SyncService::recordFailure(const QString &userId, bool failed)
@@ -281,13 +284,16 @@ ServiceResponse SyncService::push(const ServiceRequest &r, const Device &device,
         }
         // Scope: the person's caseload as the server holds it, or for a new person the one it is created in.
         QString caseload = personCaseload.value(w.personId);
-        if (caseload.isEmpty() && w.type == QLatin1String("person"))
+        if (!personCaseload.contains(w.personId) && w.type == QLatin1String("person"))
             caseload = w.values.value(QStringLiteral("caseload")).toString();
-        if (caseload.isEmpty() && !personCaseload.contains(w.personId)) {
+        // Only an id the server has never seen may be created with the caseload the write names;
+        // a known person (deleted ones included) is scoped by the caseload the server holds.
+        const bool known = personCaseload.contains(w.personId);
+        if (caseload.isEmpty()) {
             refuse(QStringLiteral("unknown_person"),
-                   w.type == QLatin1String("person")
-                       ? QStringLiteral("A new person needs a caseload; set it to one of yours")
-                       : QStringLiteral("The server does not hold this person"));
+                   known || w.type != QLatin1String("person")
+                       ? QStringLiteral("The server holds no caseload for this person")
+                       : QStringLiteral("A new person needs a caseload; set it to one of yours"));
             continue;
         }
         if (!scope.value().containsCaseload(caseload)) {
@@ -337,13 +343,10 @@ ServiceResponse SyncService::pull(const ServiceRequest &r, const Device &device,
         if (scope.value().containsCaseload(it.value()))
             inScope.insert(it.key());
 
-    // What the device confirmed since its last pull.
-    QStringList confirmed;
-    for (const QString &p : req.value().confirmDelivered)
-        if (inScope.contains(p))
-            confirmed << p;
-    if (!confirmed.isEmpty() || !req.value().confirmPurged.isEmpty())
-        if (auto st = m_store.markDelivered(device.id, confirmed, req.value().confirmPurged); !st)
+    // What the device confirmed since its last pull: recorded whatever the scope is now, since a
+    // person moved away between delivery and confirmation must still be purged from the device.
+    if (!req.value().confirmDelivered.isEmpty() || !req.value().confirmPurged.isEmpty())
+        if (auto st = m_store.markDelivered(device.id, req.value().confirmDelivered, req.value().confirmPurged); !st)
             return storeError(st.error());
     auto delivered = m_store.delivered(device.id);
     if (!delivered)
