@@ -97,8 +97,9 @@ Result<Write> decodeWrite(const QCborValue &v)
     if (!v.isMap())
         return bad(QStringLiteral("a write must be a map"));
     const QCborMap m = v.toMap();
-    const QCborValue d = m.value(QStringLiteral("d")), s = m.value(QStringLiteral("s")), h = m.value(QStringLiteral("h")),
-                     r = m.value(QStringLiteral("r")), t = m.value(QStringLiteral("t")), p = m.value(QStringLiteral("p")),
+    const QCborValue d = m.value(QStringLiteral("d")), s = m.value(QStringLiteral("s")),
+                     h = m.value(QStringLiteral("h")), r = m.value(QStringLiteral("r")),
+                     t = m.value(QStringLiteral("t")), p = m.value(QStringLiteral("p")),
                      vals = m.value(QStringLiteral("v")), par = m.value(QStringLiteral("a"));
     if (!d.isString() || !s.isInteger() || !h.isString() || !r.isString() || !t.isString() || !p.isString()
         || !vals.isMap() || !(par.isMap() || par.isUndefined()))
