@@ -8,6 +8,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkInformation>
+#include <QPointer>
 
 namespace hearth::sync {
 
@@ -296,6 +297,15 @@ void SyncEngine::notifyLocalChange()
 {
     if (m_periodic.isActive())
         m_debounce.start();
+}
+
+std::function<void()> SyncEngine::backgroundTask()
+{
+    QPointer<SyncEngine> self(this);
+    return [self] {
+        if (self)
+            self->syncNow();
+    };
 }
 
 void SyncEngine::notifyOnline()

@@ -54,6 +54,9 @@ public:
     void setAutomatic(bool on, int periodMs = 15 * 60 * 1000);
     void notifyLocalChange();
     void notifyOnline();
+    // Lets the platform's background scheduler run syncs while the app is in the background;
+    // `run` is called from the scheduler's callback (the composition root wires it to syncNow()).
+    [[nodiscard]] std::function<void()> backgroundTask();
 
     [[nodiscard]] State state() const { return m_state; }
     [[nodiscard]] QDateTime lastSuccess() const { return m_lastSuccess; }
