@@ -9,6 +9,8 @@
 #include <QProcess>
 #include <QTest>
 
+#include <sqlite3.h>
+
 namespace hearth::test {
 
 inline const ReferenceData &reference()
@@ -60,6 +62,17 @@ inline QJsonObject person(const QString &given = QStringLiteral("Morag"),
                        {QStringLiteral("postcode"), QStringLiteral("G3 3RX")},
                        {QStringLiteral("cancer_site"), QStringLiteral("lung")},
                        {QStringLiteral("consent_share_gp"), true}};
+}
+
+// Executes raw SQL against a store's database file, as an attacker with the files would.
+inline void rawSql(const QString &dir, const QByteArray &sql)
+{
+    sqlite3 *db = nullptr;
+    QCOMPARE(sqlite3_open((dir + QStringLiteral("/hearth.db")).toUtf8().constData(), &db), SQLITE_OK);
+    char *err = nullptr;
+    const int rc = sqlite3_exec(db, sql.constData(), nullptr, nullptr, &err);
+    sqlite3_close(db);
+    QVERIFY2(rc == SQLITE_OK, err ? err : "sqlite error");
 }
 
 inline QString hearthctl()

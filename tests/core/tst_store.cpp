@@ -12,18 +12,9 @@ using namespace hearth;
 
 namespace {
 
-QByteArray kPass = "correct horse";
+using test::rawSql;
 
-// Executes raw SQL against a closed store, as an attacker with the files would.
-void rawSql(const QString &dir, const QByteArray &sql)
-{
-    sqlite3 *db = nullptr;
-    QCOMPARE(sqlite3_open((dir + QStringLiteral("/hearth.db")).toUtf8().constData(), &db), SQLITE_OK);
-    char *err = nullptr;
-    const int rc = sqlite3_exec(db, sql.constData(), nullptr, nullptr, &err);
-    QVERIFY2(rc == SQLITE_OK, err ? err : "sqlite error");
-    sqlite3_close(db);
-}
+QByteArray kPass = "correct horse";
 
 QByteArray allFileBytes(const QString &dir)
 {

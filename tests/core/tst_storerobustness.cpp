@@ -11,15 +11,7 @@ using namespace hearth;
 
 namespace {
 
-void rawSql(const QString &dir, const QByteArray &sql)
-{
-    sqlite3 *db = nullptr;
-    QCOMPARE(sqlite3_open((dir + QStringLiteral("/hearth.db")).toUtf8().constData(), &db), SQLITE_OK);
-    char *err = nullptr;
-    const int rc = sqlite3_exec(db, sql.constData(), nullptr, nullptr, &err);
-    QVERIFY2(rc == SQLITE_OK, err ? err : "sqlite error");
-    sqlite3_close(db);
-}
+using test::rawSql;
 
 QJsonObject contact(const QString &person)
 {

@@ -1,6 +1,7 @@
 // Bad requests sent straight to a real hearth-server over loopback TLS (trusting only that server's
 // own certificate): each gets its documented status and a JSON error body a person can read, none
 // changes the server's data, and afterwards the server still serves real devices correctly.
+#include "e2esupport.h"
 #include "hlc.h"
 #include "protocol.h"
 #include "serverprocess.h"
@@ -25,35 +26,9 @@
 #include <optional>
 
 using namespace hearth;
+using namespace hearth::test;
 
 namespace {
-
-// Stops the test function when a helper it called has failed.
-#define CHECKED(expr)                                                                                                  \
-    do {                                                                                                               \
-        expr;                                                                                                          \
-        if (QTest::currentTestFailed())                                                                                \
-            return;                                                                                                    \
-    } while (false)
-
-QJsonObject jsonOf(const QByteArray &bytes)
-{
-    return QJsonDocument::fromJson(bytes.trimmed()).object();
-}
-
-QList<QJsonObject> linesOf(const QByteArray &bytes)
-{
-    QList<QJsonObject> out;
-    for (const QByteArray &l : bytes.split('\n'))
-        if (!l.trimmed().isEmpty())
-            out << QJsonDocument::fromJson(l).object();
-    return out;
-}
-
-QString compact(const QJsonObject &o)
-{
-    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
-}
 
 struct Device {
     QString dir;

@@ -1,6 +1,7 @@
 // The conflict matrix, end to end: real hearthctl device processes of link workers who share a
 // caseload, syncing with a real hearth-server over loopback TLS. Every claim is checked on what a
 // person (or an administrator) sees: `get`, `conflicts`, `export`, `hash` and the `sync` summary.
+#include "e2esupport.h"
 #include "hlc.h"
 #include "protocol.h"
 #include "serverprocess.h"
@@ -20,35 +21,9 @@
 #include <vector>
 
 using namespace hearth;
+using namespace hearth::test;
 
 namespace {
-
-// Stops the test function when a helper it called has failed.
-#define CHECKED(expr)                                                                                                  \
-    do {                                                                                                               \
-        expr;                                                                                                          \
-        if (QTest::currentTestFailed())                                                                                \
-            return;                                                                                                    \
-    } while (false)
-
-QJsonObject jsonOf(const QByteArray &bytes)
-{
-    return QJsonDocument::fromJson(bytes.trimmed()).object();
-}
-
-QList<QJsonObject> linesOf(const QByteArray &bytes)
-{
-    QList<QJsonObject> out;
-    for (const QByteArray &l : bytes.split('\n'))
-        if (!l.trimmed().isEmpty())
-            out << QJsonDocument::fromJson(l).object();
-    return out;
-}
-
-QString compact(const QJsonObject &o)
-{
-    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
-}
 
 // One headless device: a hearthctl store folder.
 struct Device {

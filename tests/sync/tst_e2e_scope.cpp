@@ -2,6 +2,7 @@
 // real hearth-server over loopback TLS. A device only ever holds people of its user's caseloads;
 // what it may not push is refused and kept; people who leave its scope are purged, except while
 // the device holds changes for them the server has not accepted.
+#include "e2esupport.h"
 #include "serverprocess.h"
 #include "testsupport.h"
 
@@ -13,35 +14,9 @@
 #include <memory>
 
 using namespace hearth;
+using namespace hearth::test;
 
 namespace {
-
-// Stops the test function when a helper it called has failed.
-#define CHECKED(expr)                                                                                                  \
-    do {                                                                                                               \
-        expr;                                                                                                          \
-        if (QTest::currentTestFailed())                                                                                \
-            return;                                                                                                    \
-    } while (false)
-
-QJsonObject jsonOf(const QByteArray &bytes)
-{
-    return QJsonDocument::fromJson(bytes.trimmed()).object();
-}
-
-QList<QJsonObject> linesOf(const QByteArray &bytes)
-{
-    QList<QJsonObject> out;
-    for (const QByteArray &l : bytes.split('\n'))
-        if (!l.trimmed().isEmpty())
-            out << QJsonDocument::fromJson(l).object();
-    return out;
-}
-
-QString compact(const QJsonObject &o)
-{
-    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
-}
 
 // One headless device: a hearthctl store folder.
 struct Device {
