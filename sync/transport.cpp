@@ -87,7 +87,10 @@ void Transport::post(const QString &path, const QByteArray &body, const QByteArr
             r.networkError = true;
             r.httpStatus = 0;
             r.error = QStringLiteral("The server's key does not match the pinned key: refusing to talk to it");
-        } else if (r.httpStatus == 0) {
+        } else if (r.httpStatus == 0 || (reply->error() != QNetworkReply::NoError && reply->error() < 100)
+                   || reply->error() == QNetworkReply::OperationCanceledError) {
+            // Connection, TLS and timeout errors (codes below 100) mean the exchange did not
+            // complete, even when a status line arrived before the cut: offline, not refused.
             r.networkError = true;
             r.error = QStringLiteral("Cannot reach the server: %1").arg(reply->errorString());
         } else if (r.httpStatus >= 400) {

@@ -11,6 +11,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -129,6 +130,11 @@ int serve(ServerStore &store, const QString &dataDir, const QString &listen, con
             (void)!read(g_signalPipe[0], &c, 1);
             qCInfo(lcServer).noquote() << R"({"event":"shutting_down"})";
             front.shutdown(30000);
+            // The commits waited for above still have replies to write on the event loop: let
+            // them go out, so devices hear their writes were stored.
+            QDeadlineTimer flush(2000);
+            while (!flush.hasExpired())
+                QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
             qCInfo(lcServer).noquote() << R"({"event":"stopped"})";
             QCoreApplication::quit();
         });
