@@ -6,6 +6,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <numeric>
+
 namespace hearth::sync {
 
 namespace {
@@ -51,24 +53,6 @@ QCborArray strings(const QStringList &l)
     return a;
 }
 
-Result<QList<Write>> writeList(const QCborValue &v, int max)
-{
-    if (!v.isArray())
-        return bad(QStringLiteral("writes must be a list"));
-    const QCborArray a = v.toArray();
-    if (a.size() > max)
-        return bad(QStringLiteral("at most %1 writes per message").arg(max));
-    QList<Write> out;
-    out.reserve(a.size());
-    for (const QCborValue &x : a) {
-        auto w = decodeWrite(x);
-        if (!w)
-            return w.error();
-        out.append(std::move(w).value());
-    }
-    return out;
-}
-
 QCborArray writeArray(const QList<Write> &ws)
 {
     QCborArray a;
@@ -77,7 +61,237 @@ QCborArray writeArray(const QList<Write> &ws)
     return a;
 }
 
+// ---- streaming: messages with thousands of writes are read and written without a QCborValue tree ----
+
+// A CBOR head (major type and argument) in its shortest form, as QCborValue writes it.
+void cborHead(QByteArray &out, quint8 major, quint64 n)
+{
+    const auto type = char(major << 5);
+    if (n < 24) {
+        out += char(type | char(n));
+        return;
+    }
+    int bytes = 8;
+    char info = 27;
+    if (n <= 0xff) {
+        bytes = 1;
+        info = 24;
+    } else if (n <= 0xffff) {
+        bytes = 2;
+        info = 25;
+    } else if (n <= 0xffffffffu) {
+        bytes = 4;
+        info = 26;
+    }
+    out += char(type | info);
+    for (int i = bytes - 1; i >= 0; --i)
+        out += char((n >> (8 * i)) & 0xff);
+}
+
+void cborText(QByteArray &out, const QString &s)
+{
+    const QByteArray u = s.toUtf8();
+    cborHead(out, 3, quint64(u.size()));
+    out += u;
+}
+
+void cborInt(QByteArray &out, qint64 n)
+{
+    if (n >= 0)
+        cborHead(out, 0, quint64(n));
+    else
+        cborHead(out, 1, quint64(-1 - n));
+}
+
+void cborStrings(QByteArray &out, const QString &key, const QStringList &l)
+{
+    cborText(out, key);
+    cborHead(out, 4, quint64(l.size()));
+    for (const QString &s : l)
+        cborText(out, s);
+}
+
+// Reads one text string (any chunking) and moves past it.
+bool readText(QCborStreamReader &r, QString *out)
+{
+    if (!r.isString())
+        return false;
+    out->clear();
+    auto chunk = r.readString();
+    while (chunk.status == QCborStreamReader::Ok) {
+        *out += chunk.data;
+        chunk = r.readString();
+    }
+    return chunk.status == QCborStreamReader::EndOfString;
+}
+
+bool readInteger(QCborStreamReader &r, qint64 *out)
+{
+    if (!r.isInteger())
+        return false;
+    *out = r.toInteger();
+    return r.next();
+}
+
+Result<QStringList> readStrings(QCborStreamReader &r, const QString &name)
+{
+    if (!r.isArray() || !r.enterContainer())
+        return bad(QStringLiteral("%1 must be a list").arg(name));
+    QStringList out;
+    QString s;
+    while (r.hasNext()) {
+        if (!readText(r, &s))
+            return bad(QStringLiteral("%1 must hold strings").arg(name));
+        out << s;
+    }
+    if (!r.leaveContainer())
+        return bad(QStringLiteral("%1 is truncated").arg(name));
+    return out;
+}
+
+// One W (PROTOCOL.md), checked as decodeWrite() checks it.
+Result<Write> readWrite(QCborStreamReader &r)
+{
+    if (!r.isMap() || !r.enterContainer())
+        return bad(QStringLiteral("a write must be a map"));
+    Write w;
+    bool d = false, s = false, h = false, rec = false, t = false, p = false, v = false, a = false;
+    QString key;
+    while (r.hasNext()) {
+        if (!readText(r, &key))
+            return bad(QStringLiteral("a write lacks a field or has one of the wrong type"));
+        bool ok = true;
+        if (key == QLatin1String("d"))
+            ok = d = readText(r, &w.device);
+        else if (key == QLatin1String("s"))
+            ok = s = readInteger(r, &w.seq);
+        else if (key == QLatin1String("h"))
+            ok = h = readText(r, &w.hlc);
+        else if (key == QLatin1String("r"))
+            ok = rec = readText(r, &w.recordId);
+        else if (key == QLatin1String("t"))
+            ok = t = readText(r, &w.type);
+        else if (key == QLatin1String("p"))
+            ok = p = readText(r, &w.personId);
+        else if (key == QLatin1String("v") || key == QLatin1String("a")) {
+            const bool values = key == QLatin1String("v");
+            if (!r.isMap())
+                return bad(QStringLiteral("a write lacks a field or has one of the wrong type"));
+            const QCborValue m = QCborValue::fromCbor(r);
+            (values ? w.values : w.parents) = m.toMap().toJsonObject();
+            ok = r.lastError() == QCborError::NoError;
+            (values ? v : a) = ok;
+        } else {
+            ok = r.next(); // unknown keys are ignored (PROTOCOL.md, Versioning)
+        }
+        if (!ok)
+            return bad(QStringLiteral("a write lacks a field or has one of the wrong type"));
+    }
+    if (!r.leaveContainer())
+        return bad(QStringLiteral("a write is truncated"));
+    (void)a; // parents are optional
+    if (!d || !s || !h || !rec || !t || !p || !v)
+        return bad(QStringLiteral("a write lacks a field or has one of the wrong type"));
+    if (auto st = w.check(); !st)
+        return bad(st.error().message);
+    return w;
+}
+
+Result<QList<Write>> readWrites(QCborStreamReader &r, int max)
+{
+    if (!r.isArray())
+        return bad(QStringLiteral("writes must be a list"));
+    QList<Write> out;
+    if (r.isLengthKnown() && r.length() > quint64(max))
+        return bad(QStringLiteral("at most %1 writes per message").arg(max));
+    if (r.isLengthKnown())
+        out.reserve(qsizetype(r.length()));
+    if (!r.enterContainer())
+        return bad(QStringLiteral("writes must be a list"));
+    while (r.hasNext()) {
+        if (out.size() >= max)
+            return bad(QStringLiteral("at most %1 writes per message").arg(max));
+        auto w = readWrite(r);
+        if (!w)
+            return w.error();
+        out.append(std::move(w).value());
+    }
+    if (!r.leaveContainer())
+        return bad(QStringLiteral("the list of writes is truncated"));
+    return out;
+}
+
+// Walks the top-level map of a message, handing each key to `field` (which must consume its value).
+template<typename Fn>
+Status readMessage(const QByteArray &body, Fn field)
+{
+    if (body.size() > MaxBodyBytes)
+        return bad(QStringLiteral("body larger than %1 bytes").arg(MaxBodyBytes));
+    QCborStreamReader r(body);
+    if (!r.isMap() || !r.enterContainer())
+        return r.lastError() != QCborError::NoError
+            ? bad(QStringLiteral("not CBOR (%1 at byte %2)").arg(r.lastError().toString()).arg(r.currentOffset()))
+            : bad(QStringLiteral("the body must be a CBOR map"));
+    QString key;
+    while (r.hasNext()) {
+        if (!readText(r, &key))
+            return bad(QStringLiteral("the body's keys must be text"));
+        if (auto st = field(key, r); !st)
+            return st;
+    }
+    if (!r.leaveContainer() || r.lastError() != QCborError::NoError)
+        return bad(QStringLiteral("not CBOR (%1 at byte %2)").arg(r.lastError().toString()).arg(r.currentOffset()));
+    if (r.currentOffset() != body.size())
+        return bad(QStringLiteral("not CBOR (data after the message at byte %1)").arg(r.currentOffset()));
+    return {};
+}
+
 } // namespace
+
+Result<QByteArray> encodeStoredWrite(const Write &ids, const QByteArray &payload)
+{
+    // The payload is [values, parents]: its two elements are spliced in as they are stored.
+    QCborStreamReader r(payload);
+    qint64 v = 0, a = 0, end = 0;
+    bool ok = r.isArray() && r.isLengthKnown() && r.length() == 2 && r.enterContainer();
+    if (ok) {
+        v = r.currentOffset();
+        ok = r.isMap() && r.next();
+    }
+    if (ok) {
+        a = r.currentOffset();
+        ok = r.isMap() && r.next();
+    }
+    if (ok) {
+        end = r.currentOffset();
+        ok = r.lastError() == QCborError::NoError;
+    }
+    if (!ok) { // an older or foreign form: decode it and encode afresh
+        Write w = ids;
+        if (auto st = w.decodePayload(payload); !st)
+            return st.error();
+        return encodeWrite(w).toCborValue().toCbor();
+    }
+    QByteArray out;
+    out.reserve(payload.size() + 160);
+    // The keys in encodeWrite()'s order, so the bytes are the same.
+    cborHead(out, 5, 8);
+    cborText(out, QStringLiteral("d"));
+    cborText(out, ids.device);
+    cborText(out, QStringLiteral("s"));
+    cborInt(out, ids.seq);
+    for (const auto &[key, value] :
+         {std::pair(QStringLiteral("h"), &ids.hlc), std::pair(QStringLiteral("r"), &ids.recordId),
+          std::pair(QStringLiteral("t"), &ids.type), std::pair(QStringLiteral("p"), &ids.personId)}) {
+        cborText(out, key);
+        cborText(out, *value);
+    }
+    cborText(out, QStringLiteral("v"));
+    out.append(payload.constData() + v, a - v);
+    cborText(out, QStringLiteral("a"));
+    out.append(payload.constData() + a, end - a);
+    return out;
+}
 
 // Short keys: a pull of 100,000 writes repeats them 100,000 times.
 QCborMap encodeWrite(const Write &w)
@@ -125,13 +339,23 @@ QByteArray PushRequest::encode() const
 
 Result<PushRequest> PushRequest::decode(const QByteArray &body)
 {
-    auto m = parseMap(body);
-    if (!m)
-        return m.error();
-    auto ws = writeList(m.value().value(QStringLiteral("writes")), MaxWritesPerPush);
-    if (!ws)
-        return ws.error();
-    return PushRequest{std::move(ws).value()};
+    PushRequest out;
+    bool haveWrites = false;
+    auto st = readMessage(body, [&](const QString &key, QCborStreamReader &r) -> Status {
+        if (key != QLatin1String("writes"))
+            return r.next() ? Status() : bad(QStringLiteral("truncated"));
+        auto ws = readWrites(r, MaxWritesPerPush);
+        if (!ws)
+            return ws.error();
+        out.writes = std::move(ws).value();
+        haveWrites = true;
+        return {};
+    });
+    if (!st)
+        return st.error();
+    if (!haveWrites)
+        return bad(QStringLiteral("writes must be a list"));
+    return out;
 }
 
 QByteArray PushResponse::encode() const
@@ -176,12 +400,13 @@ Result<PushResponse> PushResponse::decode(const QByteArray &body)
 
 QByteArray PullRequest::encode() const
 {
-    return QCborMap{{QStringLiteral("cursor"), cursor},
-                    {QStringLiteral("limit"), limit},
-                    {QStringLiteral("confirm_delivered"), strings(confirmDelivered)},
-                    {QStringLiteral("confirm_purged"), strings(confirmPurged)}}
-        .toCborValue()
-        .toCbor();
+    QCborMap m{{QStringLiteral("cursor"), cursor},
+               {QStringLiteral("limit"), limit},
+               {QStringLiteral("confirm_delivered"), strings(confirmDelivered)},
+               {QStringLiteral("confirm_purged"), strings(confirmPurged)}};
+    if (!count) // absent means true: what devices before this field expect
+        m.insert(QStringLiteral("count"), false);
+    return m.toCborValue().toCbor();
 }
 
 Result<PullRequest> PullRequest::decode(const QByteArray &body)
@@ -206,46 +431,82 @@ Result<PullRequest> PullRequest::decode(const QByteArray &body)
         return purged.error();
     out.confirmDelivered = delivered.value();
     out.confirmPurged = purged.value();
+    const QCborValue count = map.value(QStringLiteral("count"));
+    if (!count.isUndefined() && !count.isBool())
+        return bad(QStringLiteral("count must be true or false"));
+    out.count = count.isUndefined() || count.toBool();
     return out;
 }
 
 QByteArray PullResponse::encode() const
 {
-    return QCborMap{{QStringLiteral("writes"), writeArray(writes)},
-                    {QStringLiteral("cursor"), cursor},
-                    {QStringLiteral("more"), more},
-                    {QStringLiteral("delivered"), strings(delivered)},
-                    {QStringLiteral("purge"), strings(purge)},
-                    {QStringLiteral("remaining"), remaining}}
-        .toCborValue()
-        .toCbor();
+    // Written by hand rather than through a QCborMap: a page carries up to 10,000 writes, most of
+    // them already encoded (encodedWrites).
+    QByteArray out;
+    out.reserve(1024
+                + std::accumulate(encodedWrites.cbegin(), encodedWrites.cend(), qsizetype(0),
+                                  [](qsizetype n, const QByteArray &w) { return n + w.size(); }));
+    cborHead(out, 5, remaining >= 0 ? 7 : 5);
+    cborText(out, QStringLiteral("writes"));
+    cborHead(out, 4, quint64(writes.size() + encodedWrites.size()));
+    for (const Write &w : writes)
+        out += encodeWrite(w).toCborValue().toCbor();
+    for (const QByteArray &w : encodedWrites)
+        out += w;
+    cborText(out, QStringLiteral("cursor"));
+    cborInt(out, cursor);
+    cborText(out, QStringLiteral("more"));
+    out += char(more ? 0xf5 : 0xf4);
+    cborStrings(out, QStringLiteral("delivered"), delivered);
+    cborStrings(out, QStringLiteral("purge"), purge);
+    if (remaining >= 0) {
+        cborText(out, QStringLiteral("remaining"));
+        cborInt(out, remaining);
+        cborText(out, QStringLiteral("remaining_bytes"));
+        cborInt(out, qMax<qint64>(0, remainingBytes));
+    }
+    return out;
 }
 
 Result<PullResponse> PullResponse::decode(const QByteArray &body)
 {
-    auto m = parseMap(body);
-    if (!m)
-        return m.error();
-    const QCborMap &map = m.value();
     PullResponse out;
-    auto ws = writeList(map.value(QStringLiteral("writes")), MaxPullLimit * 4);
-    if (!ws)
-        return ws.error();
-    out.writes = std::move(ws).value();
-    const QCborValue cursor = map.value(QStringLiteral("cursor"));
-    if (!cursor.isInteger() || cursor.toInteger() < 0)
+    bool haveWrites = false, haveCursor = false;
+    auto st = readMessage(body, [&](const QString &key, QCborStreamReader &r) -> Status {
+        if (key == QLatin1String("writes")) {
+            auto ws = readWrites(r, MaxPullLimit * 4);
+            if (!ws)
+                return ws.error();
+            out.writes = std::move(ws).value();
+            haveWrites = true;
+        } else if (key == QLatin1String("cursor")) {
+            if (!readInteger(r, &out.cursor) || out.cursor < 0)
+                return bad(QStringLiteral("cursor must be a whole number >= 0"));
+            haveCursor = true;
+        } else if (key == QLatin1String("more")) {
+            if (!r.isBool())
+                return bad(QStringLiteral("more must be true or false"));
+            out.more = r.toBool();
+            r.next();
+        } else if (key == QLatin1String("remaining") || key == QLatin1String("remaining_bytes")) {
+            if (!readInteger(r, key == QLatin1String("remaining") ? &out.remaining : &out.remainingBytes))
+                return bad(QStringLiteral("%1 must be a whole number").arg(key));
+        } else if (key == QLatin1String("delivered") || key == QLatin1String("purge")) {
+            auto l = readStrings(r, key);
+            if (!l)
+                return l.error();
+            (key == QLatin1String("delivered") ? out.delivered : out.purge) = l.value();
+        } else if (!r.next()) {
+            return bad(QStringLiteral("truncated"));
+        }
+        return {};
+    });
+    if (!st)
+        return st.error();
+    if (!haveWrites)
+        return bad(QStringLiteral("writes must be a list"));
+    if (!haveCursor)
         return bad(QStringLiteral("cursor must be a whole number >= 0"));
-    out.cursor = cursor.toInteger();
-    out.more = map.value(QStringLiteral("more")).toBool();
-    out.remaining = map.value(QStringLiteral("remaining")).toInteger();
-    auto delivered = stringList(map.value(QStringLiteral("delivered")), QStringLiteral("delivered"));
-    auto purge = stringList(map.value(QStringLiteral("purge")), QStringLiteral("purge"));
-    if (!delivered)
-        return delivered.error();
-    if (!purge)
-        return purge.error();
-    out.delivered = delivered.value();
-    out.purge = purge.value();
     return out;
 }
 

@@ -23,6 +23,9 @@ constexpr int MaxPullLimit = 10000;
 
 [[nodiscard]] QCborMap encodeWrite(const Write &w);
 [[nodiscard]] Result<Write> decodeWrite(const QCborValue &v);
+// The CBOR of encodeWrite(w) (byte for byte) built from w's ids and its stored payload
+// (Write::encodePayload()) without decoding the values: what a pull sends for each stored write.
+[[nodiscard]] Result<QByteArray> encodeStoredWrite(const Write &ids, const QByteArray &payload);
 
 struct PushRequest {
     QList<Write> writes;
@@ -42,17 +45,23 @@ struct PullRequest {
     int limit = 2000;
     QStringList confirmDelivered; // persons whose back-filled history the device has applied
     QStringList confirmPurged;    // persons the device has purged
+    // Whether the server should count what is left (`remaining`, `remaining_bytes`): a device asks
+    // on the first page of a run only, since counting costs the server a pass over the backlog.
+    bool count = true;
     [[nodiscard]] QByteArray encode() const;
     static Result<PullRequest> decode(const QByteArray &body);
 };
 
 struct PullResponse {
     QList<Write> writes;
+    // Server side: W items already encoded (encodeStoredWrite()), sent after `writes`.
+    QList<QByteArray> encodedWrites;
     qint64 cursor = 0;
     bool more = false;
-    QStringList delivered; // persons newly in scope whose whole history up to the cursor is in `writes`
-    QStringList purge;     // persons no longer in the device's scope
-    qint64 remaining = 0;  // writes still to come after this page (for progress)
+    QStringList delivered;      // persons newly in scope whose whole history up to the cursor is in `writes`
+    QStringList purge;          // persons no longer in the device's scope
+    qint64 remaining = -1;      // writes still to come after this page (for progress); -1: not counted
+    qint64 remainingBytes = -1; // their stored size, an estimate of the bytes still to come; -1: not counted
     [[nodiscard]] QByteArray encode() const;
     static Result<PullResponse> decode(const QByteArray &body);
 };

@@ -135,7 +135,10 @@ void SyncEngine::syncNow()
     m_running = true;
     m_again = false;
     m_run = SyncSummary{};
+    ++m_runId;
     m_pullTotal = 0;
+    m_bytesTotal = 0;
+    m_counted = false;
     setState(State::Syncing);
     pushStep();
 }
@@ -166,13 +169,9 @@ void SyncEngine::pushStep()
         return pullStep();
     const qsizetype sent = pending.value().size();
     m_transport.post(QStringLiteral("/v1/push"), PushRequest{pending.value()}.encode(), CborType,
-                     [this, sent](const Reply &r) {
-                         m_run.bytesUp += r.bytesUp;
-                         m_run.bytesDown += r.bytesDown;
-                         if (r.networkError)
-                             return finish(false, r.error, true);
-                         if (r.httpStatus != 200)
-                             return finish(false, r.error);
+                     [this, sent, run = m_runId](const Reply &r) {
+                         if (run != m_runId || !m_running || !accepted(r))
+                             return;
                          auto resp = PushResponse::decode(r.body);
                          if (!resp)
                              return finish(false, resp.error().message);
@@ -202,45 +201,89 @@ void SyncEngine::pullStep()
     req.limit = pullLimit;
     req.confirmDelivered = listSetting(m_store, QStringLiteral("confirm_delivered"));
     req.confirmPurged = listSetting(m_store, QStringLiteral("confirm_purged"));
-    m_transport.post(QStringLiteral("/v1/pull"), req.encode(), CborType, [this](const Reply &r) {
-        m_run.bytesUp += r.bytesUp;
-        m_run.bytesDown += r.bytesDown;
-        if (r.networkError)
-            return finish(false, r.error, true);
-        if (r.httpStatus != 200)
-            return finish(false, r.error);
-        auto resp = PullResponse::decode(r.body);
-        if (!resp)
-            return finish(false, resp.error().message);
-        const PullResponse &page = resp.value();
-        // The writes, the new cursor and what to confirm next time, in one transaction.
-        auto applied = m_store.applyRemote(page.writes,
-                                           {{QStringLiteral("cursor"), QString::number(page.cursor)},
-                                            {QStringLiteral("confirm_delivered"), listJson(page.delivered)},
-                                            {QStringLiteral("confirm_purged"), QStringLiteral("[]")}});
-        if (!applied)
-            return finish(false, applied.error().message);
-        m_run.pulled += applied.value();
-        QStringList purged;
-        for (const QString &person : page.purge) {
-            auto st = m_store.purgePerson(person);
-            if (st)
-                purged << person;
-            else if (st.error().code == ErrorCode::Conflict)
-                ++m_run.keptForHandover; // unsynced changes: kept, and listed as could-not-sync
-            else
-                return finish(false, st.error().message);
-        }
-        m_run.purged += int(purged.size());
-        if (!purged.isEmpty())
-            if (auto st = m_store.setSyncValue(QStringLiteral("confirm_purged"), listJson(purged)); !st)
-                return finish(false, st.error().message);
-        m_pullTotal = qMax(m_pullTotal, qint64(m_run.pulled) + page.remaining);
-        Q_EMIT progress(m_run.pulled, m_pullTotal, m_run.bytesUp + m_run.bytesDown);
-        if (page.more)
-            return pullStep();
-        finish(true);
+    requestPage(req);
+}
+
+void SyncEngine::requestPage(const PullRequest &request)
+{
+    PullRequest req = request;
+    req.count = !m_counted; // the first page of a run counts the backlog; later pages count down
+    m_counted = true;
+    m_transport.post(QStringLiteral("/v1/pull"), req.encode(), CborType, [this, run = m_runId](const Reply &r) {
+        if (run != m_runId || !m_running)
+            return; // a prefetched page of a run that has ended: never applied
+        applyPage(r);
     });
+}
+
+bool SyncEngine::accepted(const Reply &r)
+{
+    m_run.bytesUp += r.bytesUp;
+    m_run.bytesDown += r.bytesDown;
+    if (r.networkError)
+        finish(false, r.error, true);
+    else if (r.httpStatus != 200)
+        finish(false, r.error);
+    return !r.networkError && r.httpStatus == 200;
+}
+
+void SyncEngine::applyPage(const Reply &r)
+{
+    if (!accepted(r))
+        return;
+    auto resp = PullResponse::decode(r.body);
+    if (!resp)
+        return finish(false, resp.error().message);
+    const PullResponse &page = resp.value();
+    if (page.remaining >= 0) {
+        m_pullTotal = m_run.received + page.writes.size() + page.remaining;
+        m_bytesTotal = m_run.bytesUp + m_run.bytesDown + qMax<qint64>(0, page.remainingBytes);
+        m_run.expected = m_pullTotal;
+        m_run.bytesExpected = m_bytesTotal;
+    }
+    // While this page is applied the server prepares the next one. Only when this page asks for no
+    // confirmation (nothing delivered, nothing to purge): the request is then exactly the one the
+    // device would send after applying it, and if applying fails its answer is dropped unread.
+    const bool prefetch = page.more && page.delivered.isEmpty() && page.purge.isEmpty();
+    if (prefetch) {
+        PullRequest next;
+        next.cursor = page.cursor;
+        next.limit = pullLimit;
+        requestPage(next);
+    }
+    // The writes, the new cursor and what to confirm next time, in one transaction.
+    auto applied = m_store.applyRemote(page.writes,
+                                       {{QStringLiteral("cursor"), QString::number(page.cursor)},
+                                        {QStringLiteral("confirm_delivered"), listJson(page.delivered)},
+                                        {QStringLiteral("confirm_purged"), QStringLiteral("[]")}});
+    if (!applied)
+        return finish(false, applied.error().message);
+    m_run.pulled += applied.value();
+    m_run.received += page.writes.size();
+    QStringList purged;
+    for (const QString &person : page.purge) {
+        auto st = m_store.purgePerson(person);
+        if (st)
+            purged << person;
+        else if (st.error().code == ErrorCode::Conflict)
+            ++m_run.keptForHandover; // unsynced changes: kept, and listed as could-not-sync
+        else
+            return finish(false, st.error().message);
+    }
+    m_run.purged += int(purged.size());
+    if (!purged.isEmpty())
+        if (auto st = m_store.setSyncValue(QStringLiteral("confirm_purged"), listJson(purged)); !st)
+            return finish(false, st.error().message);
+    m_pullTotal = qMax(m_pullTotal, m_run.received);
+    m_bytesTotal = qMax(m_bytesTotal, m_run.bytesUp + m_run.bytesDown);
+    Q_EMIT progress(m_run.received, m_pullTotal, m_run.bytesUp + m_run.bytesDown);
+    Q_EMIT bytesProgress(m_run.bytesUp + m_run.bytesDown, m_bytesTotal);
+    Q_EMIT progressChanged();
+    if (prefetch)
+        return; // its answer continues the run
+    if (page.more)
+        return pullStep();
+    finish(true);
 }
 
 void SyncEngine::finish(bool ok, const QString &error, bool offline)

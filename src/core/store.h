@@ -73,7 +73,7 @@ public:
     Store(const Store &) = delete;
     Store &operator=(const Store &) = delete;
 
-    static constexpr int SchemaVersion = 3;
+    static constexpr int SchemaVersion = 4;
 
     // Creates a new store in `dir` (which must not hold one) protected by `passcode`.
     static Result<std::unique_ptr<Store>> create(const QString &dir, const QByteArray &passcode,

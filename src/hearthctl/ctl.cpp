@@ -1,5 +1,6 @@
 #include "ctl.h"
 
+#include "careplandocument.h"
 #include "demodata.h"
 #include "desktop/filekeyprotector.h"
 #include "referencedata.h"
@@ -14,6 +15,7 @@
 
 #include <cstdio>
 #include <optional>
+#include <unistd.h>
 
 namespace hearth::ctl {
 
@@ -41,6 +43,9 @@ const char *const kUsage = R"(Commands:
   rejected                         the could-not-sync list (changes the server refused), JSON lines
   discard DEVICE SEQ               drop one refused change (after handing it over)
   seed --people N [--seed S]       add a synthetic demo caseload (invented people)
+  careplan PERSON --audience person|professional [--professional NAME_OR_KIND] --out FILE.pdf
+                                   the person's care plan as PDF; a professional copy holds only what the person
+                                   agreed to share (--worker-name/--worker-phone: the link worker to print)
   write-loop --count N             (crash tests) one put per transaction, printing "ack ID" after each commit
 Passcode: HEARTH_PASSCODE or --passcode-file.
 Exit codes: 0 ok, 2 usage, 3 validation, 4 wrong passcode, 5 locked out, 6 not found, 7 corrupt or tampered,
@@ -219,6 +224,20 @@ int run(const QStringList &arguments)
                           keyDirOpt, assetsOpt, includeDeletedOpt, peopleOpt, seedOpt, filterOpt, searchOpt, serverOpt,
                           userOpt, passwordFileOpt, pinOpt})
         p.addOption(o);
+    // careplan (hearth_documents)
+    const QCommandLineOption audienceOpt(QStringLiteral("audience"), QStringLiteral("careplan: person or professional"),
+                                         QStringLiteral("A"));
+    const QCommandLineOption professionalOpt(QStringLiteral("professional"),
+                                             QStringLiteral("careplan: a kind (gp, housing...), an organisation or a "
+                                                            "named professional"),
+                                             QStringLiteral("NAME_OR_KIND"));
+    const QCommandLineOption outOpt(QStringLiteral("out"), QStringLiteral("careplan: the PDF to write"),
+                                    QStringLiteral("FILE"));
+    const QCommandLineOption workerNameOpt(QStringLiteral("worker-name"),
+                                           QStringLiteral("careplan: link worker's name"), QStringLiteral("NAME"));
+    const QCommandLineOption workerPhoneOpt(QStringLiteral("worker-phone"),
+                                            QStringLiteral("careplan: link worker's phone"), QStringLiteral("PHONE"));
+    p.addOptions({audienceOpt, professionalOpt, outOpt, workerNameOpt, workerPhoneOpt});
     if (!p.parse(arguments))
         return usage(p.errorText());
     if (p.isSet(QStringLiteral("help"))) {
@@ -461,11 +480,26 @@ int run(const QStringList &arguments)
     }
     if (cmd == QLatin1String("sync")) {
         sync::SyncEngine engine(store);
+        // A person at a terminal sees a long first sync advance; scripts read the summary line only.
+        if (isatty(STDERR_FILENO))
+            QObject::connect(&engine, &sync::SyncEngine::progressChanged, &engine, [&engine] {
+                QTextStream(stderr) << QStringLiteral("\rpulled %1 of %2 changes, %3 of %4 kB")
+                                           .arg(engine.progressDone())
+                                           .arg(engine.progressTotal())
+                                           .arg(engine.bytesDone() / 1024)
+                                           .arg(engine.bytesTotal() / 1024)
+                                    << Qt::flush;
+            });
         const sync::SyncSummary s = engine.syncAndWait();
+        if (isatty(STDERR_FILENO) && engine.progressTotal() > 0)
+            QTextStream(stderr) << '\n';
         QJsonObject o{{QStringLiteral("ok"), s.ok},
                       {QStringLiteral("pushed"), s.pushed},
                       {QStringLiteral("rejected"), s.rejected},
                       {QStringLiteral("pulled"), s.pulled},
+                      {QStringLiteral("received"), double(s.received)},
+                      {QStringLiteral("expected"), double(s.expected)},
+                      {QStringLiteral("bytes_expected"), double(s.bytesExpected)},
                       {QStringLiteral("purged"), s.purged},
                       {QStringLiteral("kept_for_handover"), s.keptForHandover},
                       {QStringLiteral("bytes_up"), double(s.bytesUp)},
@@ -498,6 +532,21 @@ int run(const QStringList &arguments)
         if (argAt(1).isEmpty() || !ok)
             return usage(QStringLiteral("discard DEVICE SEQ"));
         auto st = store.discardRejected({{argAt(1), seq}});
+        return st ? 0 : fail(st.error());
+    }
+    if (cmd == QLatin1String("careplan")) {
+        const QString audience = p.value(audienceOpt);
+        if (argAt(1).isEmpty() || !p.isSet(outOpt)
+            || (audience != QLatin1String("person") && audience != QLatin1String("professional")))
+            return usage(QStringLiteral("careplan PERSON --audience person|professional [--professional NAME_OR_KIND] "
+                                        "--out FILE.pdf"));
+        documents::RenderOptions o;
+        o.linkWorkerName = p.value(workerNameOpt);
+        o.linkWorkerPhone = p.value(workerPhoneOpt);
+        auto st = documents::CarePlanDocument::renderToFile(
+            store, reference.value(), argAt(1),
+            audience == QLatin1String("person") ? documents::Audience::Person : documents::Audience::Professional,
+            p.value(professionalOpt), o, p.value(outOpt));
         return st ? 0 : fail(st.error());
     }
     if (cmd == QLatin1String("seed")) {

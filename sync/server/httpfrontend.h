@@ -5,28 +5,61 @@
 
 #include <QHostAddress>
 #include <QHttpServer>
+#include <QHttpServerResponder>
+#include <QPointer>
 #include <QThreadPool>
+
+#include <memory>
+#include <unordered_map>
+
+class QTcpSocket;
 
 namespace hearth::server {
 
-// Qt HTTP Server over TLS in front of SyncService. Handlers return futures so store work runs on
-// a thread pool (one database connection per thread) and a slow request never stalls the others.
+// Qt HTTP Server over TLS in front of SyncService. Store work runs on a thread pool (one database
+// connection per thread) so a slow request never stalls the others; replies are written back on
+// the event-loop thread, and only to a connection that is still there (see handleApi()).
+//
+// Every connection also has a guard (httpfrontend.cpp) that reads each request's headers before
+// Qt HTTP Server buffers the body: a body declared over the protocol's limit is refused at once,
+// and a connection that stalls (mid-request, not reading its reply, or idle) is closed.
 class HttpFrontEnd : public QObject
 {
     Q_OBJECT
 public:
     HttpFrontEnd(SyncService &service, int threads, QObject *parent = nullptr);
+    ~HttpFrontEnd() override;
+
+    // How long a connection may make no progress before it is closed: a request stalled part way,
+    // a reply the client does not read, or a kept-alive connection left idle. Never applies while
+    // the server itself is working on a request. Set before listen().
+    void setIdleTimeout(int ms) { m_idleTimeoutMs = qMax(100, ms); }
 
     // Starts listening with TLS; returns the port (useful when `port` is 0).
     Result<quint16> listen(const QHostAddress &address, quint16 port, const TlsIdentity &identity);
-    // Stops accepting connections and waits (up to `timeoutMs`) for requests being handled to finish,
-    // so no acknowledged commit is cut short.
+    // Stops accepting connections and requests, waits (up to `timeoutMs`) for the requests being
+    // handled to finish, and writes their replies out, so no acknowledged commit goes unanswered.
     void shutdown(int timeoutMs);
 
 private:
+    void handleApi(const QString &endpoint, const QHttpServerRequest &req, QHttpServerResponder &&responder);
+    void reply(quint64 id, const ServiceResponse &out);
+    [[nodiscard]] bool repliesUnsent() const;
+
     SyncService &m_service;
     QThreadPool m_pool;
     QHttpServer m_http;
+    int m_idleTimeoutMs = 60000;
+    // Requests handed to the pool whose reply is not yet written or dropped; only this thread
+    // touches them.
+    struct PendingReply {
+        QPointer<QTcpSocket> peer;
+        std::unique_ptr<QHttpServerResponder> responder;
+        QString path;
+    };
+    std::unordered_map<quint64, PendingReply> m_replies;
+    quint64 m_lastReplyId = 0;
+    bool m_stopping = false;
 };
 
 } // namespace hearth::server

@@ -70,6 +70,12 @@ const char *const kSchema[] = {
         person_id TEXT COLLATE "C" NOT NULL,
         PRIMARY KEY (device_id, person_id)
     ))SQL",
+    R"SQL(CREATE TABLE IF NOT EXISTS sessions (
+        token_hash BYTEA PRIMARY KEY,
+        user_id TEXT COLLATE "C" NOT NULL REFERENCES users(id),
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL
+    ))SQL",
 };
 
 struct ResultDeleter {
@@ -349,7 +355,8 @@ Device deviceAt(const PGresult *r, int row)
     return dev;
 }
 
-Result<QList<StoredWrite>> storedWrites(const PGresult *r)
+// Rows of seq, device, dseq, hlc, record_id, type, person_id, payload, the payload kept as stored.
+QList<StoredWrite> rawWrites(const PGresult *r)
 {
     QList<StoredWrite> out;
     out.reserve(PQntuples(r));
@@ -363,14 +370,26 @@ Result<QList<StoredWrite>> storedWrites(const PGresult *r)
         w.recordId = textAt(r, row, 4);
         w.type = textAt(r, row, 5);
         w.personId = textAt(r, row, 6);
-        if (auto decoded = w.decodePayload(bytesAt(r, row, 7)); !decoded)
+        s.payload = bytesAt(r, row, 7);
+        out.append(std::move(s));
+    }
+    return out;
+}
+
+// The same rows with each payload decoded into its write.
+Result<QList<StoredWrite>> storedWrites(const PGresult *r)
+{
+    QList<StoredWrite> out = rawWrites(r);
+    for (StoredWrite &s : out) {
+        Write &w = s.write;
+        if (auto decoded = w.decodePayload(s.payload); !decoded)
             return makeError(ErrorCode::Corrupt,
                              QStringLiteral("Stored write %1/%2 (server sequence %3) is unreadable: %4")
                                  .arg(w.device)
                                  .arg(w.seq)
                                  .arg(s.serverSeq)
                                  .arg(decoded.error().message));
-        out.append(std::move(s));
+        s.payload.clear();
     }
     return out;
 }
@@ -681,6 +700,61 @@ Status PostgresServerStore::revokeDevice(const QString &id)
     return {};
 }
 
+// ---- report sessions ----
+
+Status PostgresServerStore::addSession(const Session &session)
+{
+    auto c = d->conn();
+    if (!c)
+        return c.error();
+    PgTransaction tx(*c.value(), "BEGIN");
+    if (tx.error())
+        return *tx.error();
+    auto owner = c.value()->exec("SELECT 1 FROM users WHERE id = $1", {text(session.userId)});
+    if (!owner)
+        return ioError(QStringLiteral("Cannot add a session"), owner.error().message);
+    if (PQntuples(owner.value().get()) == 0)
+        return makeError(ErrorCode::Validation, QStringLiteral("No user %1").arg(session.userId));
+    if (auto r = c.value()->exec("DELETE FROM sessions WHERE expires_at <= $1",
+                                 {number(QDateTime::currentMSecsSinceEpoch())});
+        !r)
+        return ioError(QStringLiteral("Cannot drop expired sessions"), r.error().message);
+    if (auto r = c.value()->exec(
+            "INSERT INTO sessions(token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+            {bytes(session.tokenHash), text(session.userId), number(session.createdAt.toMSecsSinceEpoch()),
+             number(session.expiresAt.toMSecsSinceEpoch())});
+        !r)
+        return ioError(QStringLiteral("Cannot add a session"), r.error().message);
+    return tx.commit();
+}
+
+Result<std::optional<Session>> PostgresServerStore::sessionByTokenHash(const QByteArray &tokenHash)
+{
+    auto c = d->conn();
+    if (!c)
+        return c.error();
+    auto r = c.value()->exec("SELECT token_hash, user_id, created_at, expires_at FROM sessions WHERE token_hash = $1",
+                             {bytes(tokenHash)});
+    if (!r)
+        return ioError(QStringLiteral("Cannot look up a session"), r.error().message);
+    const PGresult *res = r.value().get();
+    if (PQntuples(res) == 0)
+        return std::optional<Session>();
+    return std::optional<Session>(Session{bytesAt(res, 0, 0), textAt(res, 0, 1),
+                                          QDateTime::fromMSecsSinceEpoch(intAt(res, 0, 2), QTimeZone::utc()),
+                                          QDateTime::fromMSecsSinceEpoch(intAt(res, 0, 3), QTimeZone::utc())});
+}
+
+Status PostgresServerStore::removeSession(const QByteArray &tokenHash)
+{
+    auto c = d->conn();
+    if (!c)
+        return c.error();
+    if (auto r = c.value()->exec("DELETE FROM sessions WHERE token_hash = $1", {bytes(tokenHash)}); !r)
+        return ioError(QStringLiteral("Cannot remove a session"), r.error().message);
+    return {};
+}
+
 // ---- the log ----
 
 Result<int> PostgresServerStore::append(const QList<Write> &writes)
@@ -759,6 +833,37 @@ Result<qint64> PostgresServerStore::countAfter(qint64 after, const QSet<QString>
     return intAt(r.value().get(), 0, 0);
 }
 
+Result<QList<StoredWrite>> PostgresServerStore::writesInCaseloads(qint64 after, const QStringList &caseloads, int limit)
+{
+    if (caseloads.isEmpty() || limit <= 0)
+        return QList<StoredWrite>();
+    auto c = d->conn();
+    if (!c)
+        return c.error();
+    auto r = c.value()->exec("SELECT w.seq, w.device, w.dseq, w.hlc, w.record_id, w.type, w.person_id, w.payload "
+                             "FROM writes w JOIN persons p ON p.person_id = w.person_id WHERE w.seq > $1 AND "
+                             "p.caseload = ANY($2::text[]) ORDER BY w.seq LIMIT $3",
+                             {number(after), textArray(caseloads), number(limit)});
+    if (!r)
+        return ioError(QStringLiteral("Cannot read the log"), r.error().message);
+    return rawWrites(r.value().get());
+}
+
+Result<Backlog> PostgresServerStore::backlogInCaseloads(qint64 after, const QStringList &caseloads)
+{
+    if (caseloads.isEmpty())
+        return Backlog{};
+    auto c = d->conn();
+    if (!c)
+        return c.error();
+    auto r = c.value()->exec("SELECT count(*), coalesce(sum(octet_length(w.payload)), 0) FROM writes w JOIN persons p "
+                             "ON p.person_id = w.person_id WHERE w.seq > $1 AND p.caseload = ANY($2::text[])",
+                             {number(after), textArray(caseloads)});
+    if (!r)
+        return ioError(QStringLiteral("Cannot count the log"), r.error().message);
+    return Backlog{intAt(r.value().get(), 0, 0), intAt(r.value().get(), 0, 1)};
+}
+
 // ---- merged state ----
 
 Result<std::optional<RecordState>> PostgresServerStore::record(const QString &id)
@@ -804,6 +909,24 @@ Result<QHash<QString, QString>> PostgresServerStore::personCaseloads()
     if (!c)
         return c.error();
     auto r = c.value()->exec("SELECT person_id, caseload FROM persons");
+    if (!r)
+        return ioError(QStringLiteral("Cannot read the persons"), r.error().message);
+    QHash<QString, QString> out;
+    for (int row = 0; row < PQntuples(r.value().get()); ++row)
+        out.insert(textAt(r.value().get(), row, 0),
+                   nullAt(r.value().get(), row, 1) ? QString() : textAt(r.value().get(), row, 1));
+    return out;
+}
+
+Result<QHash<QString, QString>> PostgresServerStore::caseloadsOf(const QStringList &persons)
+{
+    if (persons.isEmpty())
+        return QHash<QString, QString>();
+    auto c = d->conn();
+    if (!c)
+        return c.error();
+    auto r = c.value()->exec("SELECT person_id, caseload FROM persons WHERE person_id = ANY($1::text[])",
+                             {textArray(persons)});
     if (!r)
         return ioError(QStringLiteral("Cannot read the persons"), r.error().message);
     QHash<QString, QString> out;

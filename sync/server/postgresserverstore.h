@@ -35,6 +35,12 @@ public:
     [[nodiscard]] Result<std::optional<Device>> device(const QString &id) override;
     // Marks a device revoked; NotFound if there is no such device.
     Status revokeDevice(const QString &id) override;
+    // See ServerStore::addSession().
+    Status addSession(const Session &session) override;
+    // See ServerStore::sessionByTokenHash().
+    [[nodiscard]] Result<std::optional<Session>> sessionByTokenHash(const QByteArray &tokenHash) override;
+    // See ServerStore::removeSession().
+    Status removeSession(const QByteArray &tokenHash) override;
 
     // See ServerStore::append().
     Result<int> append(const QList<Write> &writes) override;
@@ -47,6 +53,11 @@ public:
     [[nodiscard]] Result<qint64> lastSeq() override;
     // See ServerStore::countAfter().
     [[nodiscard]] Result<qint64> countAfter(qint64 after, const QSet<QString> &persons) override;
+    // See ServerStore::writesInCaseloads().
+    [[nodiscard]] Result<QList<StoredWrite>> writesInCaseloads(qint64 after, const QStringList &caseloads,
+                                                               int limit) override;
+    // See ServerStore::backlogInCaseloads().
+    [[nodiscard]] Result<Backlog> backlogInCaseloads(qint64 after, const QStringList &caseloads) override;
 
     // The merged state of one record, if held.
     [[nodiscard]] Result<std::optional<RecordState>> record(const QString &id) override;
@@ -54,6 +65,8 @@ public:
     Status forEachRecord(const std::function<void(const RecordState &)> &fn) override;
     // Live persons and their caseloads (empty when a person has none).
     [[nodiscard]] Result<QHash<QString, QString>> personCaseloads() override;
+    // See ServerStore::caseloadsOf().
+    [[nodiscard]] Result<QHash<QString, QString>> caseloadsOf(const QStringList &persons) override;
 
     // See ServerStore::delivered().
     [[nodiscard]] Result<QSet<QString>> delivered(const QString &deviceId) override;

@@ -1,9 +1,12 @@
 #include "servercli.h"
 
+#include "dashboardroutes.h"
 #include "demodata.h"
 #include "httpfrontend.h"
 #include "identifiers.h"
 #include "referencedata.h"
+#include "reportcli.h"
+#include "reportsendpoint.h"
 #include "serverstore.h"
 #include "store.h"
 #include "syncservice.h"
@@ -11,7 +14,6 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -30,13 +32,19 @@ namespace hearth::server {
 namespace {
 
 const char *const kUsage = R"(Commands:
-  serve --data DIR [--listen HOST:PORT] [--db URL] [--cert F --key F] [--threads N]
+  serve --data DIR [--listen HOST:PORT] [--db URL] [--cert F --key F] [--threads N] [--idle-timeout S]
         run the server (TLS). Without --cert/--key a self-signed certificate is made in DIR and its
-        public-key pin printed. Without --db the embedded SQLite store in DIR is used.
+        public-key pin printed. Without --db the embedded SQLite store in DIR is used. A connection
+        that makes no progress for S seconds (default 60) is closed: a request stalled part way, a
+        reply not read, or a kept-alive connection left idle.
+        [--web DIR] serves the team dashboard from DIR at /dashboard/ (default: the built-in one).
   user add ID --role R [--name N] [--team T] [--caseloads a,b]   password from HEARTH_USER_PASSWORD or --password-file
   user list | user disable ID | user enable ID | user caseloads ID a,b
   device revoke ID
   demo --data DIR        a demo team (users lw1, lw2, housing1, manager) and caseload
+  report --data DIR [--db URL] [--from DATE] [--to DATE] [--team T] [--assets DIR] --format json|csv
+        the evaluation report (sync/server/reports/REPORTS.md); `serve --assets DIR` picks the
+        reference data /v1/reports uses.
 Roles: link_worker, housing, manager, admin.
 Exit codes: 0 ok, 2 usage, 3 validation, 6 not found, 8 I/O, 10 unsupported.)";
 
@@ -101,7 +109,7 @@ Result<QByteArray> readPassword(const QString &file)
 }
 
 int serve(ServerStore &store, const QString &dataDir, const QString &listen, const QString &cert, const QString &key,
-          int threads)
+          int threads, int idleTimeoutMs)
 {
     QHostAddress address(QHostAddress::LocalHost);
     quint16 port = 8443;
@@ -118,6 +126,7 @@ int serve(ServerStore &store, const QString &dataDir, const QString &listen, con
         return fail(identity.error());
     SyncService service(store, serverId(dataDir));
     HttpFrontEnd front(service, threads);
+    front.setIdleTimeout(idleTimeoutMs);
     auto bound = front.listen(address, port, identity.value());
     if (!bound)
         return fail(bound.error());
@@ -129,12 +138,7 @@ int serve(ServerStore &store, const QString &dataDir, const QString &listen, con
             char c;
             (void)!read(g_signalPipe[0], &c, 1);
             qCInfo(lcServer).noquote() << R"({"event":"shutting_down"})";
-            front.shutdown(30000);
-            // The commits waited for above still have replies to write on the event loop: let
-            // them go out, so devices hear their writes were stored.
-            QDeadlineTimer flush(2000);
-            while (!flush.hasExpired())
-                QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+            front.shutdown(30000); // returns once the replies of the commits it waited for are out
             qCInfo(lcServer).noquote() << R"({"event":"stopped"})";
             QCoreApplication::quit();
         });
@@ -220,6 +224,9 @@ int demo(ServerStore &store, const QString &assetsDir)
 
 int runCli(const QStringList &arguments)
 {
+    // The evaluation report parses its own options (reports/reportcli.cpp).
+    if (arguments.size() > 1 && arguments.at(1) == QLatin1String("report"))
+        return reports::runReportCli(arguments);
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral("Hearth sync server.\n\n") + QString::fromLatin1(kUsage));
     p.addHelpOption();
@@ -234,6 +241,9 @@ int runCli(const QStringList &arguments)
                                     QStringLiteral("F"));
     const QCommandLineOption threadsOpt(QStringLiteral("threads"), QStringLiteral("Worker threads (default 8)"),
                                         QStringLiteral("N"));
+    const QCommandLineOption idleOpt(QStringLiteral("idle-timeout"),
+                                     QStringLiteral("serve: close connections stalled or idle this long (default 60)"),
+                                     QStringLiteral("S"));
     const QCommandLineOption roleOpt(QStringLiteral("role"), QStringLiteral("user add: role"), QStringLiteral("R"));
     const QCommandLineOption nameOpt(QStringLiteral("name"), QStringLiteral("user add: display name"),
                                      QStringLiteral("N"));
@@ -244,8 +254,10 @@ int runCli(const QStringList &arguments)
                                              QStringLiteral("F"));
     const QCommandLineOption assetsOpt(QStringLiteral("assets"), QStringLiteral("Reference data folder"),
                                        QStringLiteral("DIR"));
+    const QCommandLineOption webOpt(QStringLiteral("web"), QStringLiteral("serve: dashboard folder"),
+                                    QStringLiteral("DIR"));
     for (const auto &o : {dataOpt, listenOpt, dbOpt, certOpt, keyOpt, threadsOpt, roleOpt, nameOpt, teamOpt,
-                          caseloadsOpt, passwordFileOpt, assetsOpt})
+                          caseloadsOpt, passwordFileOpt, assetsOpt, webOpt, idleOpt})
         p.addOption(o);
     if (!p.parse(arguments))
         return usage(p.errorText());
@@ -274,7 +286,16 @@ int runCli(const QStringList &arguments)
         const int threads = p.isSet(threadsOpt) ? p.value(threadsOpt).toInt() : 8;
         if (threads < 1 || threads > 256)
             return usage(QStringLiteral("--threads takes 1 to 256"));
-        return serve(*store.value(), dataDir, p.value(listenOpt), p.value(certOpt), p.value(keyOpt), threads);
+        bool idleOk = true;
+        const double idleSeconds = p.isSet(idleOpt) ? p.value(idleOpt).toDouble(&idleOk) : 60.0;
+        if (!idleOk || idleSeconds < 0.1 || idleSeconds > 86400)
+            return usage(QStringLiteral("--idle-timeout takes seconds, 0.1 to 86400"));
+        if (p.isSet(webOpt))
+            setDashboardRoot(p.value(webOpt));
+        if (p.isSet(assetsOpt))
+            reports::setAssetsDir(p.value(assetsOpt));
+        return serve(*store.value(), dataDir, p.value(listenOpt), p.value(certOpt), p.value(keyOpt), threads,
+                     int(idleSeconds * 1000));
     }
     if (cmd == QLatin1String("demo")) {
         const QString assets = p.isSet(assetsOpt) ? p.value(assetsOpt) : QStringLiteral(HEARTH_SOURCE_ASSETS_DIR);

@@ -40,10 +40,28 @@ struct Device {
     bool revoked = false;
 };
 
+// A signed-in browser session for the reports API (reports/REPORTS.md): only the token's hash is
+// stored, like a device token's, and it is useful until `expiresAt` or sign-out.
+struct Session {
+    QByteArray tokenHash; // SHA-256 of the session token
+    QString userId;
+    QDateTime createdAt;
+    QDateTime expiresAt;
+};
+
 // A write as the server holds it: with the server sequence number that orders pulls.
 struct StoredWrite {
     qint64 serverSeq = 0;
     Write write;
+    // The stored encoded values and parents (Write::encodePayload()), set only by readers that
+    // leave them undecoded (write.values and write.parents empty) so a pull can pass them through.
+    QByteArray payload;
+};
+
+// How much a device has still to pull: writes and their stored payload bytes.
+struct Backlog {
+    qint64 writes = 0;
+    qint64 bytes = 0;
 };
 
 // The server's storage: users, devices, the revision log of every device, and the merged state
@@ -70,6 +88,14 @@ public:
     [[nodiscard]] virtual Result<std::optional<Device>> device(const QString &id) = 0;
     virtual Status revokeDevice(const QString &id) = 0;
 
+    // ---- report sessions (in the store, so a token works on every process sharing it) ----
+    // Adds a session of an existing user (Validation otherwise) and drops every expired one.
+    virtual Status addSession(const Session &session) = 0;
+    // The session whose token hashes to `tokenHash`, expired or not: the caller checks the time.
+    [[nodiscard]] virtual Result<std::optional<Session>> sessionByTokenHash(const QByteArray &tokenHash) = 0;
+    // Removes a session (sign-out); an unknown one is not an error, so signing out twice is fine.
+    virtual Status removeSession(const QByteArray &tokenHash) = 0;
+
     // ---- the log ----
     // Stores writes durably in one transaction, idempotent by (device, seq): a write already held
     // is skipped (a different write under the same id is an error, Corrupt). Each new write gets
@@ -86,6 +112,14 @@ public:
     [[nodiscard]] virtual Result<qint64> lastSeq() = 0;
     // Number of writes after `after` for these persons: lets a first sync show "n of m".
     [[nodiscard]] virtual Result<qint64> countAfter(qint64 after, const QSet<QString> &persons) = 0;
+    // A pull page: writes with serverSeq > after whose person's current caseload (personCaseloads())
+    // is one of `caseloads`, in serverSeq order, at most `limit`, with their payload undecoded
+    // (StoredWrite::payload). Read in sequence order and stopped at the limit, so a page costs its
+    // own size, not the whole backlog's or the number of people in scope.
+    [[nodiscard]] virtual Result<QList<StoredWrite>> writesInCaseloads(qint64 after, const QStringList &caseloads,
+                                                                       int limit) = 0;
+    // The writes (and payload bytes) writesInCaseloads() would return after `after` without a limit.
+    [[nodiscard]] virtual Result<Backlog> backlogInCaseloads(qint64 after, const QStringList &caseloads) = 0;
 
     // ---- merged state ----
     [[nodiscard]] virtual Result<std::optional<RecordState>> record(const QString &id) = 0;
@@ -95,6 +129,8 @@ public:
     // people included: their tombstones stay in scope so an edit the delete had not seen reaches a
     // person as a conflict, and a deleted person's id can never be taken over from another caseload.
     [[nodiscard]] virtual Result<QHash<QString, QString>> personCaseloads() = 0;
+    // personCaseloads() for the given people only (those the server knows): what a push needs.
+    [[nodiscard]] virtual Result<QHash<QString, QString>> caseloadsOf(const QStringList &persons) = 0;
 
     // ---- what each device holds ----
     // Persons whose history a device has confirmed receiving (and not since purged).

@@ -65,6 +65,12 @@ CREATE TABLE IF NOT EXISTS delivered (
     person_id TEXT NOT NULL,
     PRIMARY KEY (device_id, person_id)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sessions (
+    token_hash BLOB PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id),
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+);
 )SQL";
 
 Error ioError(const QString &what, const QString &driver)
@@ -139,8 +145,8 @@ Device deviceFrom(const Statement &st)
     return dev;
 }
 
-// Columns: seq, device, dseq, hlc, record_id, type, person_id, payload.
-Result<StoredWrite> storedWriteFrom(const Statement &st)
+// Columns: seq, device, dseq, hlc, record_id, type, person_id, payload; the payload kept as stored.
+StoredWrite rawWriteFrom(const Statement &st)
 {
     StoredWrite s;
     s.serverSeq = st.integer(0);
@@ -151,13 +157,23 @@ Result<StoredWrite> storedWriteFrom(const Statement &st)
     w.recordId = st.text(4);
     w.type = st.text(5);
     w.personId = st.text(6);
-    if (auto decoded = w.decodePayload(st.blob(7)); !decoded)
+    s.payload = st.blob(7);
+    return s;
+}
+
+// The same columns, with the payload decoded into the write.
+Result<StoredWrite> storedWriteFrom(const Statement &st)
+{
+    StoredWrite s = rawWriteFrom(st);
+    Write &w = s.write;
+    if (auto decoded = w.decodePayload(s.payload); !decoded)
         return makeError(ErrorCode::Corrupt,
                          QStringLiteral("Stored write %1/%2 (server sequence %3) is unreadable: %4")
                              .arg(w.device)
                              .arg(w.seq)
                              .arg(s.serverSeq)
                              .arg(decoded.error().message));
+    s.payload.clear();
     return s;
 }
 
@@ -328,7 +344,10 @@ struct SqliteServerStore::Impl {
                   return db.error();
               sqlite3_busy_timeout(db.value()->handle(), kBusyTimeoutMs);
               // FULL: an acknowledged push survives power loss, not only a crash of the server.
-              if (auto st = db.value()->exec(QStringLiteral("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")); !st)
+              // 32 MiB of page cache per connection: the log's indexes stay in memory as it grows.
+              if (auto st = db.value()->exec(
+                      QStringLiteral("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-32768;"));
+                  !st)
                   return st.error();
               return db;
           })
@@ -530,6 +549,70 @@ Status SqliteServerStore::revokeDevice(const QString &id)
     return {};
 }
 
+// ---- report sessions ----
+
+Status SqliteServerStore::addSession(const Session &session)
+{
+    auto db = d->db();
+    if (!db)
+        return db.error();
+    Transaction tx(*db.value());
+    if (!tx.began())
+        return ioError(QStringLiteral("Cannot add a session"), db.value()->lastError());
+    auto known = userExists(*db.value(), session.userId);
+    if (!known)
+        return known.error();
+    if (!known.value())
+        return makeError(ErrorCode::Validation, QStringLiteral("No user %1").arg(session.userId));
+    {
+        auto &&st = db.value()->prepare("DELETE FROM sessions WHERE expires_at <= ?1");
+        Finish stDone(st);
+        st.bind(1, QDateTime::currentMSecsSinceEpoch());
+        if (auto s = run(st, QStringLiteral("Cannot drop expired sessions")); !s)
+            return s;
+    }
+    auto &&st = db.value()->prepare(
+        "INSERT INTO sessions(token_hash, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)");
+    Finish stDone(st);
+    st.bind(1, session.tokenHash)
+        .bind(2, session.userId)
+        .bind(3, session.createdAt.toMSecsSinceEpoch())
+        .bind(4, session.expiresAt.toMSecsSinceEpoch());
+    if (auto s = run(st, QStringLiteral("Cannot add a session")); !s)
+        return s;
+    return tx.commit();
+}
+
+Result<std::optional<Session>> SqliteServerStore::sessionByTokenHash(const QByteArray &tokenHash)
+{
+    auto db = d->db();
+    if (!db)
+        return db.error();
+    auto &&st =
+        db.value()->prepare("SELECT token_hash, user_id, created_at, expires_at FROM sessions WHERE token_hash = ?1");
+    Finish stDone(st);
+    st.bind(1, tokenHash);
+    if (!st.step()) {
+        if (!st.ok())
+            return ioError(QStringLiteral("Cannot look up a session"), st.error());
+        return std::optional<Session>();
+    }
+    return std::optional<Session>(Session{st.blob(0), st.text(1),
+                                          QDateTime::fromMSecsSinceEpoch(st.integer(2), QTimeZone::utc()),
+                                          QDateTime::fromMSecsSinceEpoch(st.integer(3), QTimeZone::utc())});
+}
+
+Status SqliteServerStore::removeSession(const QByteArray &tokenHash)
+{
+    auto db = d->db();
+    if (!db)
+        return db.error();
+    auto &&st = db.value()->prepare("DELETE FROM sessions WHERE token_hash = ?1");
+    Finish stDone(st);
+    st.bind(1, tokenHash);
+    return run(st, QStringLiteral("Cannot remove a session"));
+}
+
 // ---- the log ----
 
 Result<int> SqliteServerStore::append(const QList<Write> &writes)
@@ -606,6 +689,48 @@ Result<qint64> SqliteServerStore::countAfter(qint64 after, const QSet<QString> &
     return st.integer(0);
 }
 
+// The scope join reads `writes` as the outer loop (CROSS JOIN fixes SQLite's join order), in
+// sequence order, looking each write's person up by key: a page stops at its limit instead of
+// collecting every matching write of every person in scope and sorting them.
+Result<QList<StoredWrite>> SqliteServerStore::writesInCaseloads(qint64 after, const QStringList &caseloads, int limit)
+{
+    if (caseloads.isEmpty() || limit <= 0)
+        return QList<StoredWrite>();
+    auto db = d->db();
+    if (!db)
+        return db.error();
+    auto &&st = db.value()->prepare(
+        "SELECT w.seq, w.device, w.dseq, w.hlc, w.record_id, w.type, w.person_id, w.payload FROM writes w "
+        "CROSS JOIN persons p ON p.person_id = w.person_id WHERE w.seq > ?1 AND p.caseload IN (SELECT value FROM "
+        "json_each(?2)) ORDER BY w.seq LIMIT ?3");
+    Finish stDone(st);
+    st.bind(1, after).bind(2, jsonList(caseloads)).bind(3, qint64(limit));
+    QList<StoredWrite> out;
+    out.reserve(limit);
+    while (st.step())
+        out.append(rawWriteFrom(st));
+    if (!st.ok())
+        return ioError(QStringLiteral("Cannot read the log"), st.error());
+    return out;
+}
+
+Result<Backlog> SqliteServerStore::backlogInCaseloads(qint64 after, const QStringList &caseloads)
+{
+    if (caseloads.isEmpty())
+        return Backlog{};
+    auto db = d->db();
+    if (!db)
+        return db.error();
+    auto &&st = db.value()->prepare(
+        "SELECT count(*), coalesce(sum(length(w.payload)), 0) FROM writes w CROSS JOIN persons p ON p.person_id = "
+        "w.person_id WHERE w.seq > ?1 AND p.caseload IN (SELECT value FROM json_each(?2))");
+    Finish stDone(st);
+    st.bind(1, after).bind(2, jsonList(caseloads));
+    if (!st.step())
+        return ioError(QStringLiteral("Cannot count the log"), st.error());
+    return Backlog{st.integer(0), st.integer(1)};
+}
+
 // ---- merged state ----
 
 Result<std::optional<RecordState>> SqliteServerStore::record(const QString &id)
@@ -642,6 +767,25 @@ Result<QHash<QString, QString>> SqliteServerStore::personCaseloads()
         return db.error();
     auto &&st = db.value()->prepare("SELECT person_id, caseload FROM persons");
     Finish stDone(st);
+    QHash<QString, QString> out;
+    while (st.step())
+        out.insert(st.text(0), st.isNull(1) ? QString() : st.text(1));
+    if (!st.ok())
+        return ioError(QStringLiteral("Cannot read the persons"), st.error());
+    return out;
+}
+
+Result<QHash<QString, QString>> SqliteServerStore::caseloadsOf(const QStringList &persons)
+{
+    if (persons.isEmpty())
+        return QHash<QString, QString>();
+    auto db = d->db();
+    if (!db)
+        return db.error();
+    auto &&st = db.value()->prepare(
+        "SELECT person_id, caseload FROM persons WHERE person_id IN (SELECT value FROM json_each(?1))");
+    Finish stDone(st);
+    st.bind(1, jsonList(persons));
     QHash<QString, QString> out;
     while (st.step())
         out.insert(st.text(0), st.isNull(1) ? QString() : st.text(1));

@@ -2,6 +2,7 @@
 
 #include "crypto.h"
 #include "protocol.h"
+#include "reportsendpoint.h"
 #include "schema.h"
 
 #include <QDateTime>
@@ -122,6 +123,11 @@ ServiceResponse SyncService::handle(const ServiceRequest &r)
         return error(413, QStringLiteral("too_large"),
                      QStringLiteral("The request body is larger than %1 bytes; send fewer writes per request.")
                          .arg(sync::MaxBodyBytes));
+    // Sign-in sessions and reports for managers (reports/REPORTS.md), sharing enrolment's throttle.
+    if (reports::isReportsPath(r.path))
+        return reports::handleReportsRequest(r, m_store,
+                                             {[this](const QString &u) { return tooManyFailures(u); },
+                                              [this](const QString &u, bool failed) { recordFailure(u, failed); }});
     if (r.method != "POST")
         return error(405, QStringLiteral("method_not_allowed"), QStringLiteral("Use POST for %1").arg(r.path));
     if (r.path == QLatin1String("/v1/enrol"))
@@ -254,7 +260,18 @@ ServiceResponse SyncService::push(const ServiceRequest &r, const Device &device,
     auto scope = scopeFor(user);
     if (!scope)
         return storeError(scope.error());
-    auto caseloads = m_store.personCaseloads();
+    // The caseloads of this batch's people only: reading every person's would make a push cost
+    // the size of the whole server.
+    QStringList people;
+    {
+        QSet<QString> seen;
+        for (const Write &w : std::as_const(req.value().writes))
+            if (!w.personId.isEmpty() && !seen.contains(w.personId)) {
+                seen.insert(w.personId);
+                people << w.personId;
+            }
+    }
+    auto caseloads = m_store.caseloadsOf(people);
     if (!caseloads)
         return storeError(caseloads.error());
     QHash<QString, QString> personCaseload = caseloads.value();
@@ -376,21 +393,38 @@ ServiceResponse SyncService::pull(const ServiceRequest &r, const Device &device,
         if (!inScope.contains(p))
             out.purge << p;
 
-    auto page = m_store.writesAfter(req.value().cursor, inScope, req.value().limit);
+    // The page is read through the scope's caseloads (the same people as inScope) in sequence
+    // order; one write beyond the limit says whether there is more without counting the rest.
+    QStringList scopeCaseloads(scope.value().caseloads.cbegin(), scope.value().caseloads.cend());
+    scopeCaseloads.removeAll(QString());
+    scopeCaseloads.sort();
+    const int limit = req.value().limit;
+    auto page = m_store.writesInCaseloads(req.value().cursor, scopeCaseloads, limit + 1);
     if (!page)
         return storeError(page.error());
+    const bool morePage = page.value().size() > limit;
+    if (morePage)
+        page.value().removeLast();
     out.cursor = page.value().isEmpty() ? req.value().cursor : page.value().last().serverSeq;
-    for (const StoredWrite &sw : page.value())
-        out.writes.append(sw.write);
-    auto remaining = m_store.countAfter(out.cursor, inScope);
-    if (!remaining)
-        return storeError(remaining.error());
-    out.remaining = remaining.value();
-    out.more = moreFresh || remaining.value() > 0;
+    out.encodedWrites.reserve(page.value().size());
+    for (const StoredWrite &sw : std::as_const(page.value())) {
+        auto encoded = sync::encodeStoredWrite(sw.write, sw.payload); // passed through, not re-encoded
+        if (!encoded)
+            return storeError(encoded.error());
+        out.encodedWrites.append(std::move(encoded).value());
+    }
+    if (req.value().count) {
+        auto backlog = m_store.backlogInCaseloads(out.cursor, scopeCaseloads);
+        if (!backlog)
+            return storeError(backlog.error());
+        out.remaining = backlog.value().writes;
+        out.remainingBytes = backlog.value().bytes;
+    }
+    out.more = moreFresh || morePage;
     logEvent(QStringLiteral("pull"),
              {{QStringLiteral("device"), device.id},
               {QStringLiteral("user"), user.id},
-              {QStringLiteral("writes"), int(out.writes.size())},
+              {QStringLiteral("writes"), int(out.writes.size() + out.encodedWrites.size())},
               {QStringLiteral("purge"), int(out.purge.size())},
               {QStringLiteral("ms"), double(t.elapsed())}});
     return ServiceResponse{200, sync::CborType, out.encode()};

@@ -22,6 +22,8 @@ struct ServiceRequest {
     QByteArray authorization;   // the Authorization header
     QByteArray protocolVersion; // the Hearth-Protocol header
     QByteArray contentType;
+    // The URL query, encoded (the reports API reads from, to, team and format from it).
+    QString query;
     QString peer; // for logs
 };
 

@@ -33,6 +33,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <unistd.h>
 
 using namespace hearth;
 
@@ -93,6 +94,21 @@ bool resetSelfPeakRss()
 {
     QFile f(QStringLiteral("/proc/self/clear_refs"));
     return f.open(QIODevice::WriteOnly) && f.write("5") == 1;
+}
+
+// CPU seconds (user + system, every thread) a process has used: on a shared machine wall time
+// includes waiting for other programs, CPU time does not.
+double cpuSecondsOf(const QString &pid)
+{
+    QFile f(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!f.open(QIODevice::ReadOnly))
+        return 0;
+    const QByteArray s = f.readAll();
+    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+    const QList<QByteArray> rest = s.mid(s.lastIndexOf(')') + 2).split(' ');
+    if (rest.size() < 13)
+        return 0;
+    return double(rest[11].toLongLong() + rest[12].toLongLong()) / double(sysconf(_SC_CLK_TCK));
 }
 
 qint64 dirBytes(const QString &dir)
@@ -657,6 +673,7 @@ public:
     }
 
     [[nodiscard]] qint64 peakRssKb() const { return peakRssKbOf(QString::number(m_proc.process()->processId())); }
+    [[nodiscard]] double cpuSeconds() const { return cpuSecondsOf(QString::number(m_proc.process()->processId())); }
     [[nodiscard]] QString url() const { return m_proc.url(); }
     [[nodiscard]] QString pin() const { return m_proc.pin(); }
     void stop() { m_proc.terminate(); }
@@ -702,6 +719,7 @@ struct Phase {
     ServerEvents events;
     qint64 startMs = 0;
     qint64 clientRssKb = 0, serverRssKb = 0;
+    double clientCpuS = 0, serverCpuS = 0;
 
     [[nodiscard]] QJsonObject json() const
     {
@@ -718,7 +736,9 @@ struct Phase {
                       {QStringLiteral("push_requests"), events.push},
                       {QStringLiteral("pull_requests"), events.pull},
                       {QStringLiteral("server_push_ms"), round3(events.pushMs)},
-                      {QStringLiteral("server_pull_ms"), round3(events.pullMs)}};
+                      {QStringLiteral("server_pull_ms"), round3(events.pullMs)},
+                      {QStringLiteral("client_cpu_s"), round3(clientCpuS)},
+                      {QStringLiteral("server_cpu_s"), round3(serverCpuS)}};
         if (events.push > 0) {
             const double pushPart = qBound(0.0, double(events.lastPushAtMs - startMs) / 1000.0, wallS);
             o.insert(QStringLiteral("push_part_s"), round3(pushPart));
@@ -737,7 +757,10 @@ Phase timedSync(Device &d, Server &server, int docs, const QString &what)
     QElapsedTimer t;
     t.start();
     const double monoStart = double(t.msecsSinceReference()) / 1000.0;
+    const double clientCpu = cpuSecondsOf(QStringLiteral("self")), serverCpu = server.cpuSeconds();
     p.summary = d.engine->syncAndWait();
+    p.clientCpuS = cpuSecondsOf(QStringLiteral("self")) - clientCpu;
+    p.serverCpuS = server.cpuSeconds() - serverCpu;
     p.wallS = double(t.nsecsElapsed()) / 1e9;
     if (!p.summary.ok)
         die(QStringLiteral("%1: sync failed").arg(what), p.summary.error);
@@ -747,8 +770,8 @@ Phase timedSync(Device &d, Server &server, int docs, const QString &what)
     p.clientRssKb = selfPeakRssKb();
     p.serverRssKb = server.peakRssKb();
     // CLOCK_MONOTONIC times, to cut a profile (perf record -k CLOCK_MONOTONIC; perf report --time A,B).
-    progress(QStringLiteral("%1: %2 s, %3 lines, %4 writes pushed, %5 new writes pulled, %6 requests "
-                            "[monotonic %7-%8]")
+    progress(QStringLiteral("%1: %2 s (cpu: client %9 s, server %10 s), %3 lines, %4 writes pushed, %5 new writes "
+                            "pulled, %6 requests [monotonic %7-%8]")
                  .arg(what)
                  .arg(p.wallS, 0, 'f', 3)
                  .arg(docs)
@@ -756,7 +779,9 @@ Phase timedSync(Device &d, Server &server, int docs, const QString &what)
                  .arg(p.summary.pulled)
                  .arg(p.events.push + p.events.pull)
                  .arg(monoStart, 0, 'f', 3)
-                 .arg(monoStart + p.wallS, 0, 'f', 3));
+                 .arg(monoStart + p.wallS, 0, 'f', 3)
+                 .arg(p.clientCpuS, 0, 'f', 3)
+                 .arg(p.serverCpuS, 0, 'f', 3));
     return p;
 }
 
@@ -837,14 +862,17 @@ int runChildDevice(const QStringList &args)
     const qint64 rssBeforeSyncKb = selfPeakRssKb(); // the key derivation (scrypt, ~32 MiB at N=32768) peaks here
     const bool peakReset = resetSelfPeakRss();
     t.restart();
+    const double cpuBefore = cpuSecondsOf(QStringLiteral("self"));
     const sync::SyncSummary sum = engine.syncAndWait();
     const double wallS = double(t.nsecsElapsed()) / 1e9;
+    const double cpuS = cpuSecondsOf(QStringLiteral("self")) - cpuBefore;
     if (!sum.ok)
         die(QStringLiteral("child: sync"), sum.error);
     const qint64 rssAfterSyncKb = selfPeakRssKb();
     auto records = s.value()->count();
     const QJsonObject o{
         {QStringLiteral("wall_s"), round3(wallS)},
+        {QStringLiteral("cpu_s"), round3(cpuS)},
         {QStringLiteral("writes_pulled"), sum.pulled},
         {QStringLiteral("records"), records ? records.value() : -1},
         {QStringLiteral("records_per_s"), records ? qRound(records.value() / wallS) : 0},

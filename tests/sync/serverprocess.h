@@ -16,7 +16,15 @@ public:
     explicit ServerProcess(QString dataDir, QString dbUrl = {}) : m_dir(std::move(dataDir)), m_db(std::move(dbUrl)) {}
     ~ServerProcess() { kill(); }
 
-    static QString binary() { return QStringLiteral(HEARTH_SERVER_PATH); }
+    // HEARTH_TEST_SERVER_BINARY runs the suite against another build of the server (for example
+    // an older one, to show a test finds the failure it was written for).
+    static QString binary()
+    {
+        return qEnvironmentVariable("HEARTH_TEST_SERVER_BINARY", QStringLiteral(HEARTH_SERVER_PATH));
+    }
+
+    // Options added to `serve` from the next start() on (e.g. --idle-timeout 2).
+    void setServeArgs(const QStringList &args) { m_serveArgs = args; }
 
     // Runs a one-off administration command (user add, demo...) against this server's data.
     int admin(const QStringList &args, const QByteArray &password = {}, QByteArray *out = nullptr) const
@@ -38,9 +46,10 @@ public:
     {
         m_proc = std::make_unique<QProcess>();
         m_proc->setProcessChannelMode(QProcess::SeparateChannels);
-        m_proc->start(binary(), QStringList{QStringLiteral("serve"), QStringLiteral("--listen"),
-                                            QStringLiteral("127.0.0.1:%1").arg(port ? port : m_port)}
-                                    + baseArgs());
+        m_proc->start(binary(),
+                      QStringList{QStringLiteral("serve"), QStringLiteral("--listen"),
+                                  QStringLiteral("127.0.0.1:%1").arg(port ? port : m_port)}
+                          + m_serveArgs + baseArgs());
         if (!m_proc->waitForStarted(10000))
             return false;
         QByteArray line;
@@ -91,6 +100,7 @@ private:
 
     QString m_dir;
     QString m_db;
+    QStringList m_serveArgs;
     std::unique_ptr<QProcess> m_proc;
     QString m_url;
     QString m_pin;

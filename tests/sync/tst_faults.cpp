@@ -757,9 +757,15 @@ void TestFaults::clientKilledMidApply()
             continue;
         }
         sync.kill();
-        ++kills;
         const Ran r = sync.wait();
-        QVERIFY(r.crashed);
+        if (!r.crashed) {
+            // It had ended a moment before the SIGKILL (the event loop had not yet reaped it), so
+            // the kill hit nothing: a sync that ended before its kill, as above.
+            QVERIFY2(r.code == 0, r.describe().constData());
+            ++early;
+            continue;
+        }
+        ++kills;
         // The store reopens and its state is exactly the replay of its log.
         const Ran verify = d.run({QStringLiteral("verify")});
         QVERIFY2(verify.code == 0, verify.describe().constData());
@@ -846,15 +852,10 @@ void TestFaults::gracefulShutdownKeepsAcknowledgedWrites()
                 }
             // A commit the server waited for before exiting is answered, so the device need not
             // send it again (and is not told the sync failed when it had succeeded).
+            // (HttpFrontEnd::shutdown() returns only once those replies have gone out.)
             const qint64 unanswered = committed.value(d.id) - (sent - sentBefore.value(d.id));
             sentBefore[d.id] = sent;
-            if (unanswered > 0) {
-                repliesDropped += int(unanswered);
-                QEXPECT_FAIL("",
-                             "HttpFrontEnd::shutdown() waits for in-flight commits, then runCli quits the event loop "
-                             "before their replies are written: the device never hears its push was stored",
-                             Continue);
-            }
+            repliesDropped += int(qMax<qint64>(0, unanswered));
             QVERIFY2(unanswered <= 0,
                      qPrintable(QStringLiteral("%1 writes committed for %2 in this run were never "
                                                "acknowledged to it")

@@ -129,10 +129,12 @@ private Q_SLOTS:
     void openChoosesBackend();
     void usersAddUpdateList();
     void devicesAndTokens();
+    void reportSessions();
     void appendIsIdempotent();
     void appendRefusesConflicts();
     void mergedStateMatchesDevice();
     void writesAfterOrderLimitAndScope();
+    void writesInCaseloadsPagesByScope();
     void writesOfPersons();
     void personCaseloadsFollowEdits();
     void deliveredTracksDevices();
@@ -333,6 +335,39 @@ void TestServerStore::devicesAndTokens()
     QCOMPARE(s->revokeDevice(QStringLiteral("nothere")).error().code, ErrorCode::NotFound);
 }
 
+// Sessions of the reports API (sync/server/reports): stored by token hash, shared by every process
+// on the store, removable, and expired ones dropped when a new one is added.
+void TestServerStore::reportSessions()
+{
+    OPEN_STORE(s);
+    QVERIFY_OK(
+        s->addUser(User{QStringLiteral("mgr"), {}, QStringLiteral("manager"), QStringLiteral("t"), {}, false, {}}));
+    const QDateTime now = QDateTime::fromMSecsSinceEpoch(QDateTime::currentMSecsSinceEpoch(), QTimeZone::utc());
+    const Session live{QByteArray(32, 'a'), QStringLiteral("mgr"), now, now.addSecs(8 * 3600)};
+    const Session old{QByteArray(32, 'b'), QStringLiteral("mgr"), now.addSecs(-9 * 3600), now.addSecs(-3600)};
+    QVERIFY_OK(s->addSession(old));
+    QVERIFY(s->sessionByTokenHash(old.tokenHash).value().has_value()); // the caller checks expiry
+    QVERIFY_OK(s->addSession(live));
+    auto got = s->sessionByTokenHash(live.tokenHash);
+    QVERIFY_OK(got);
+    QVERIFY(got.value().has_value());
+    QCOMPARE(got.value()->userId, QStringLiteral("mgr"));
+    QCOMPARE(got.value()->tokenHash, live.tokenHash);
+    QCOMPARE(got.value()->createdAt, live.createdAt);
+    QCOMPARE(got.value()->expiresAt, live.expiresAt);
+    QVERIFY(!s->sessionByTokenHash(old.tokenHash).value().has_value()); // dropped when `live` was added
+    QVERIFY(!s->sessionByTokenHash(QByteArray(32, 'c')).value().has_value());
+    QCOMPARE(s->addSession(Session{QByteArray(32, 'd'), QStringLiteral("nobody"), now, now.addSecs(60)}).error().code,
+             ErrorCode::Validation);
+    {
+        OPEN_STORE(other); // another process on the same store sees it
+        QVERIFY(other->sessionByTokenHash(live.tokenHash).value().has_value());
+        QVERIFY_OK(other->removeSession(live.tokenHash));
+    }
+    QVERIFY(!s->sessionByTokenHash(live.tokenHash).value().has_value());
+    QVERIFY_OK(s->removeSession(live.tokenHash)); // signing out twice is fine
+}
+
 void TestServerStore::appendIsIdempotent()
 {
     OPEN_STORE(s);
@@ -527,6 +562,76 @@ void TestServerStore::writesAfterOrderLimitAndScope()
     QCOMPARE(s->countAfter(0, {p[0], p[2]}).value(), qint64(20));
     QCOMPARE(s->countAfter(10, everyone).value(), qint64(20));
     QCOMPARE(s->countAfter(0, {}).value(), qint64(0));
+}
+
+void TestServerStore::writesInCaseloadsPagesByScope()
+{
+    OPEN_STORE(s);
+    // Three people in caseloads north, south and (none); their notes interleaved in one log.
+    const QStringList p = {ids::newUuid(), ids::newUuid(), ids::newUuid()};
+    const QString dev = QStringLiteral("dev1");
+    QList<Write> written{personWrite(dev, 1, p[0], QStringLiteral("north")),
+                         personWrite(dev, 2, p[1], QStringLiteral("south"))};
+    Write noCaseload = makeWrite(dev, 3, p[2], QString(), p[2], QStringLiteral("person"));
+    noCaseload.values = QJsonObject{{QStringLiteral("given_name"), QStringLiteral("Nobody")}};
+    written << noCaseload;
+    for (int i = 4; i <= 33; ++i)
+        written << makeWrite(dev, i, p[i % 3], QStringLiteral("n%1").arg(i));
+    QCOMPARE(s->append(written).value(), 33);
+    const QStringList both{QStringLiteral("north"), QStringLiteral("south")};
+
+    // The same writes, in the same order, as the per-person read; payloads undecoded but intact.
+    const auto expected = s->writesAfter(0, {p[0], p[1]}, 1000).value();
+    const auto all = s->writesInCaseloads(0, both, 1000).value();
+    QCOMPARE(all.size(), 22);
+    QCOMPARE(all.size(), expected.size());
+    for (int i = 0; i < all.size(); ++i) {
+        QCOMPARE(all[i].serverSeq, expected[i].serverSeq);
+        QVERIFY(all[i].write.values.isEmpty());
+        Write w = all[i].write;
+        QVERIFY(w.decodePayload(all[i].payload).ok());
+        QVERIFY(sameWrite(w, expected[i].write));
+        QCOMPARE(all[i].payload, expected[i].write.encodePayload());
+    }
+    // Pages of 4 with a cursor: every write once, in order, never more than the limit.
+    QList<qint64> paged;
+    qint64 cursor = 0;
+    for (;;) {
+        const auto page = s->writesInCaseloads(cursor, both, 4).value();
+        QVERIFY(page.size() <= 4);
+        if (page.isEmpty())
+            break;
+        for (const StoredWrite &w : page)
+            paged << w.serverSeq;
+        cursor = page.last().serverSeq;
+    }
+    QCOMPARE(paged.size(), 22);
+    for (int i = 0; i < paged.size(); ++i)
+        QCOMPARE(paged[i], all[i].serverSeq);
+    QCOMPARE(s->writesInCaseloads(0, {QStringLiteral("south")}, 1000).value().size(), 11);
+    QVERIFY(s->writesInCaseloads(0, {}, 100).value().isEmpty()); // empty scope: nothing, not everything
+    QVERIFY(s->writesInCaseloads(0, {QStringLiteral("west")}, 100).value().isEmpty());
+    QVERIFY(s->writesInCaseloads(33, both, 100).value().isEmpty());
+
+    // The backlog counts what the pages would bring, and the stored bytes of it.
+    qint64 bytes = 0;
+    for (const StoredWrite &w : all)
+        bytes += w.payload.size();
+    QCOMPARE(s->backlogInCaseloads(0, both).value().writes, qint64(22));
+    QCOMPARE(s->backlogInCaseloads(0, both).value().bytes, bytes);
+    QCOMPARE(s->backlogInCaseloads(all[9].serverSeq, both).value().writes, qint64(12));
+    QCOMPARE(s->backlogInCaseloads(0, {}).value().writes, qint64(0));
+
+    // A person who moves caseload moves with all their writes, earlier ones included.
+    QCOMPARE(s->append({personWrite(dev, 34, p[1], QStringLiteral("north"))}).value(), 1);
+    QCOMPARE(s->writesInCaseloads(0, {QStringLiteral("north")}, 1000).value().size(), 23);
+    QVERIFY(s->writesInCaseloads(0, {QStringLiteral("south")}, 1000).value().isEmpty());
+
+    // The caseloads of some people: only those asked for, and only those known.
+    const QString stranger = ids::newUuid();
+    QCOMPARE(s->caseloadsOf({p[1], p[2], stranger}).value(),
+             (QHash<QString, QString>{{p[1], QStringLiteral("north")}, {p[2], QString()}}));
+    QVERIFY(s->caseloadsOf({}).value().isEmpty());
 }
 
 void TestServerStore::writesOfPersons()

@@ -1,0 +1,45 @@
+#pragma once
+
+#include "reportbuilder.h"
+#include "serverstore.h"
+
+#include <QMutex>
+
+namespace hearth::server::reports {
+
+// Keeps one ReportBuilder up to date with a store, so that a dashboard's repeated reports cost the
+// records changed since the last one, not a read and decode of every record (which for a large
+// service takes seconds). Changes are found through the log: every write after the last server
+// sequence number seen names the record it changed, and sequence order is commit order, so none is
+// skipped. Thread-safe; reports are made one at a time.
+class ReportCache
+{
+public:
+    // `reference` must outlive the cache.
+    explicit ReportCache(const ReferenceData &reference);
+
+    // The report for `scope` from `store`'s current state. The first call, a call after more than
+    // `rescanAfter` changed writes, or a call with a store that is not the one cached (checked by
+    // the clock of the last write seen) reads every record.
+    [[nodiscard]] Result<QJsonObject> report(ServerStore &store, const ReportScope &scope);
+
+    // How the last report was made, for the benchmark and tests: "full", "incremental" or "cached".
+    [[nodiscard]] QString lastMode() const;
+
+    static constexpr qint64 kRescanAfter = 50000;
+
+private:
+    Status rescan(ServerStore &store);
+    Status catchUp(ServerStore &store, qint64 upTo);
+    [[nodiscard]] bool sameStore(ServerStore &store) const;
+
+    const ReferenceData &m_reference;
+    mutable QMutex m_lock;
+    std::unique_ptr<ReportBuilder> m_builder;
+    qint64 m_seq = 0;  // every write up to this server sequence number is reflected
+    QString m_lastHlc; // the clock of the write at m_seq, to recognise the store
+    QString m_lastPerson;
+    QString m_mode;
+};
+
+} // namespace hearth::server::reports
