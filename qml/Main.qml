@@ -38,10 +38,20 @@ ApplicationWindow {
         sourceComponent: UnlockPage {}
     }
 
+    // Set while a lock is under way: the workspace (and its lists, possibly mid-way through
+    // creating rows) goes before the models drop their rows, not after.
+    property bool locking: false
+
+    Connections {
+        target: Session
+        function onAboutToLock() { root.locking = true }
+        function onUnlockedChanged() { root.locking = false }
+    }
+
     Loader {
         id: workspaceLoader
         anchors.fill: parent
-        active: Session.unlocked
+        active: Session.unlocked && !root.locking
         visible: active
         sourceComponent: WorkspacePage {}
     }

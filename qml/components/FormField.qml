@@ -4,7 +4,7 @@ import QtQuick.Layouts
 
 // A labelled text input with the controller's error message under it. The label is always
 // visible (not a placeholder), so it survives 200% text and screen readers read it.
-ColumnLayout {
+Item {
     id: root
 
     property string label
@@ -21,42 +21,58 @@ ColumnLayout {
     signal accepted()
     signal editingFinished()
 
-    spacing: 2
     Layout.fillWidth: true
     // A nested layout would otherwise stretch to fill the height of a row it sits in.
     Layout.fillHeight: false
+    // Sized from a plain Column rather than a nested ColumnLayout: the nested layout placed the
+    // input below a stale, taller height for the wrapping label (as if measured before the label
+    // had its width) while the page's layout allotted the real one, so the input spilled over the
+    // next field's label. A Column places each child by its current height.
+    implicitWidth: input.implicitWidth
+    implicitHeight: column.implicitHeight
 
-    Label {
-        Layout.fillWidth: true
-        text: root.label
-        wrapMode: Text.Wrap
-        font.bold: true
-        Accessible.ignored: true
-    }
-    TextField {
-        id: input
-        Layout.fillWidth: true
-        implicitHeight: Math.max(Units.touchTarget, implicitContentHeight + topPadding + bottomPadding)
-        Accessible.name: root.label
-        Accessible.description: root.errorText.length > 0 ? root.errorText : root.helpText
-        onAccepted: root.accepted()
-        onEditingFinished: root.editingFinished()
-    }
-    Label {
-        Layout.fillWidth: true
-        visible: root.helpText.length > 0 && root.errorText.length === 0
-        text: root.helpText
-        wrapMode: Text.Wrap
-        opacity: 0.8
-        Accessible.ignored: true
-    }
-    Label {
-        Layout.fillWidth: true
-        visible: root.errorText.length > 0
-        text: "\u26A0 " + root.errorText
-        wrapMode: Text.Wrap
-        color: "#b3261e"
-        Accessible.role: Accessible.AlertMessage
-        Accessible.name: root.errorText
+    Column {
+        id: column
+        width: root.width
+        spacing: 2
+
+        Label {
+            width: column.width
+            text: root.label
+            wrapMode: Text.Wrap
+            font.bold: true
+            Accessible.ignored: true
+        }
+        TextField {
+            id: input
+            width: column.width
+            // contentHeight (the text's real line height, as the styles themselves use) rather
+            // than implicitContentHeight, which did not follow the font at 200% text: the field
+            // stayed 48 high and Material's taller paddings clipped the top of the value.
+            implicitHeight: Math.max(Units.touchTarget,
+                                     contentHeight + topPadding + bottomPadding,
+                                     implicitBackgroundHeight + topInset + bottomInset)
+            Accessible.name: root.label
+            Accessible.description: root.errorText.length > 0 ? root.errorText : root.helpText
+            onAccepted: root.accepted()
+            onEditingFinished: root.editingFinished()
+        }
+        Label {
+            width: column.width
+            visible: root.helpText.length > 0 && root.errorText.length === 0
+            text: root.helpText
+            wrapMode: Text.Wrap
+            opacity: 0.8
+            Accessible.ignored: true
+        }
+        Label {
+            width: column.width
+            visible: root.errorText.length > 0
+            text: "\u26A0 " + root.errorText
+            wrapMode: Text.Wrap
+            color: "#b3261e"
+            Accessible.role: Accessible.AlertMessage
+            Accessible.name: root.errorText
+        }
     }
 }

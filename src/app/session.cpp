@@ -161,6 +161,7 @@ void Session::lockFor(const QString &reason)
 {
     if (!m_store)
         return;
+    Q_EMIT aboutToLock();
     m_inactivity.stop();
     if (m_services.scheduler)
         m_services.scheduler->cancel();

@@ -98,6 +98,8 @@ public:
     void noteActivity();
 
 Q_SIGNALS:
+    // Emitted before a lock takes the store away, so views can let go of their rows first.
+    void aboutToLock();
     void unlockedChanged();
     void storeExistsChanged();
     void lockReasonChanged();
