@@ -280,6 +280,56 @@ QList<RecordSchema> buildSchemas()
     };
     out << onward;
 
+    // The plan the person agreed at an assessment. Its actions are care_action records of that
+    // assessment; once agreed, only their tracking (status, outcome, review date) changes.
+    RecordSchema plan{QStringLiteral("care_plan")};
+    plan.fields = {
+        personRef(),
+        ref(QStringLiteral("assessment_id"), QStringLiteral("assessment"), true),
+        oneOf(QStringLiteral("status"), words("draft agreed"), true),
+        date(QStringLiteral("agreed_date")),
+        text(QStringLiteral("agreed_by"), false, 200),
+    };
+    plan.rules = [](const ValidationContext &, const QJsonObject &v, QList<FieldError> &e) {
+        const bool agreed = v.value(QStringLiteral("status")).toString() == QLatin1String("agreed");
+        requiredWhen(agreed, v, QStringLiteral("agreed_date"),
+                     QStringLiteral("an agreed plan needs the date it was agreed"), e);
+        if (!agreed && v.contains(QStringLiteral("agreed_date")) && !v.value(QStringLiteral("agreed_date")).isNull())
+            e.append({QStringLiteral("agreed_date"), QStringLiteral("only an agreed plan has an agreed date")});
+    };
+    out << plan;
+
+    // A copy of an agreed plan given to a professional, only with the person's consent to that share.
+    RecordSchema share{QStringLiteral("plan_share")};
+    share.fields = {
+        personRef(),
+        ref(QStringLiteral("care_plan_id"), QStringLiteral("care_plan"), true),
+        oneOf(QStringLiteral("recipient_kind"),
+              words("gp clinical_nurse_specialist housing social_work welfare_rights third_sector"), true),
+        text(QStringLiteral("recipient_name"), false, 200),
+        date(QStringLiteral("shared_date"), true),
+    };
+    share.rules = [](const ValidationContext &ctx, const QJsonObject &v, QList<FieldError> &e) {
+        const QString kind = v.value(QStringLiteral("recipient_kind")).toString();
+        if (!ctx.lookup)
+            return;
+        if (auto owner = ctx.lookup(v.value(QStringLiteral("person_id")).toString())) {
+            if (!owner->values.value(QStringLiteral("consent_share_") + kind).toBool(false))
+                e.append({QStringLiteral("recipient_kind"),
+                          QStringLiteral("the person has not consented to sharing with this professional")});
+        }
+        if (auto p = ctx.lookup(v.value(QStringLiteral("care_plan_id")).toString())) {
+            if (p->values.value(QStringLiteral("status")).toString() != QLatin1String("agreed"))
+                e.append({QStringLiteral("care_plan_id"), QStringLiteral("only an agreed plan can be shared")});
+            else
+                notBefore(QJsonObject{{QStringLiteral("a"), p->values.value(QStringLiteral("agreed_date"))},
+                                      {QStringLiteral("shared_date"), v.value(QStringLiteral("shared_date"))}},
+                          QStringLiteral("a"), QStringLiteral("shared_date"),
+                          QStringLiteral("must not be before the plan was agreed"), e);
+        }
+    };
+    out << share;
+
     RecordSchema gain{QStringLiteral("financial_gain")};
     gain.fields = {
         personRef(),
@@ -412,10 +462,15 @@ QList<RecordSchema> buildSchemas()
 
     // Dates of things that happened cannot be in the future; plans (due, review, follow-up dates,
     // a booked wellbeing event) can.
-    static const QStringList happened = {QStringLiteral("date"),           QStringLiteral("date_of_birth"),
-                                         QStringLiteral("date_received"),  QStringLiteral("date_first_contact"),
-                                         QStringLiteral("date_awarded"),   QStringLiteral("diagnosis_date"),
-                                         QStringLiteral("treatment_start")};
+    static const QStringList happened = {QStringLiteral("date"),
+                                         QStringLiteral("date_of_birth"),
+                                         QStringLiteral("date_received"),
+                                         QStringLiteral("date_first_contact"),
+                                         QStringLiteral("date_awarded"),
+                                         QStringLiteral("diagnosis_date"),
+                                         QStringLiteral("treatment_start"),
+                                         QStringLiteral("agreed_date"),
+                                         QStringLiteral("shared_date")};
     for (RecordSchema &rs : out)
         for (FieldSpec &f : rs.fields)
             f.past = f.kind == K::Date && happened.contains(f.name) && rs.type != QLatin1String("wellbeing_event");

@@ -150,11 +150,11 @@ Result<CarePlan> loadCarePlan(const Store &store, const ReferenceData &reference
 
     QList<const Record *> used{&person};
     QHash<QString, const Record *> byId;
-    QList<const Record *> assessments, concerns, actions, referrals;
+    QList<const Record *> plans, concerns, actions, referrals;
     for (const Record &r : all.value()) {
         byId.insert(r.id, &r);
-        if (r.type == QLatin1String("assessment"))
-            assessments << &r;
+        if (r.type == QLatin1String("care_plan"))
+            plans << &r;
         else if (r.type == QLatin1String("concern"))
             concerns << &r;
         else if (r.type == QLatin1String("care_action"))
@@ -163,26 +163,36 @@ Result<CarePlan> loadCarePlan(const Store &store, const ReferenceData &reference
             referrals << &r;
     }
 
-    // The plan's assessment: the latest complete one. A draft is still being written with the person.
+    // The agreed plan: the person's care_plan record with status agreed, the latest by agreed date (on the same day,
+    // the one whose assessment supersedes). A draft plan is still being written with the person.
+    const Record *agreedPlan = nullptr;
     const Record *planAssessment = nullptr;
-    for (const Record *a : std::as_const(assessments)) {
-        if (text(a->values, "status") != QLatin1String("complete"))
+    for (const Record *p : std::as_const(plans)) {
+        if (text(p->values, "status") != QLatin1String("agreed"))
             continue;
-        if (!planAssessment)
-            planAssessment = a;
-        const QDate d = date(a->values, "date"), best = date(planAssessment->values, "date");
-        if (d > best
-            || (d == best && kindOrder(text(a->values, "kind")) > kindOrder(text(planAssessment->values, "kind"))))
-            planAssessment = a;
+        const Record *a = byId.value(text(p->values, "assessment_id"));
+        if (!a || a->type != QLatin1String("assessment"))
+            continue;
+        if (agreedPlan) {
+            const QDate d = date(p->values, "agreed_date"), best = date(agreedPlan->values, "agreed_date");
+            const QDate ad = date(a->values, "date"), bestAd = date(planAssessment->values, "date");
+            const bool later = d != best ? d > best
+                : ad != bestAd           ? ad > bestAd
+                               : kindOrder(text(a->values, "kind")) > kindOrder(text(planAssessment->values, "kind"));
+            if (!later)
+                continue;
+        }
+        agreedPlan = p;
+        planAssessment = a;
     }
     QList<const Record *> liveActions;
     for (const Record *a : std::as_const(actions))
         if (text(a->values, "status") != QLatin1String("not_needed"))
             liveActions << a;
-    if (!planAssessment || liveActions.isEmpty())
+    if (!agreedPlan || liveActions.isEmpty())
         return makeError(ErrorCode::NotFound,
-                         QStringLiteral("There is no agreed care plan for this person yet: a plan needs a completed "
-                                        "assessment and at least one agreed action"));
+                         QStringLiteral("There is no agreed care plan for this person yet: a plan must be agreed with "
+                                        "the person and have at least one agreed action"));
 
     CarePlan plan;
     const QJsonObject &pv = person.values;
@@ -198,7 +208,7 @@ Result<CarePlan> loadCarePlan(const Store &store, const ReferenceData &reference
         if (pv.value(consentField(k)).toBool(false))
             plan.consentedTo.insert(k);
 
-    used << planAssessment;
+    used << agreedPlan << planAssessment;
     plan.assessmentKind = text(planAssessment->values, "kind");
     plan.assessmentDate = date(planAssessment->values, "date");
     plan.initialDate = plan.assessmentDate;

@@ -18,8 +18,9 @@ class Store;
 namespace documents {
 
 // The kinds of professional the person's record holds a sharing consent for: one boolean field on the person
-// (consent_share_gp, ...) per kind. The schema has no per-named-professional consent and no per-item "shared with"
-// records, so a consent covers every professional of its kind (see shareWith()).
+// (consent_share_gp, ...) per kind. The schema has no per-named-professional consent, so a consent covers every
+// professional of its kind (see shareWith()); a plan_share record (one per kind) notes that a copy was given, and the
+// core refuses one without that consent.
 enum class ProfessionalKind { Gp, ClinicalNurseSpecialist, Housing, SocialWork, WelfareRights, ThirdSector };
 // Qt 6.4 has no qHash for scoped enums; QSet<ProfessionalKind> needs one.
 inline size_t qHash(ProfessionalKind kind, size_t seed = 0) noexcept
@@ -68,7 +69,7 @@ struct CarePlan {
     QString nhsNumber;
     QString linkWorkerId;               // a user id: never printed
     QSet<ProfessionalKind> consentedTo; // kinds whose consent field is explicitly true
-    QString assessmentKind;             // initial, review or closing: the latest complete HNA
+    QString assessmentKind;             // initial, review or closing: the agreed plan's HNA
     QDate assessmentDate;
     QDate initialDate; // the initial HNA the plan's assessment follows (= assessmentDate for an initial)
     std::optional<int> overallDistress;
@@ -93,11 +94,11 @@ struct Recipient {
     [[nodiscard]] QString addressee() const;
 };
 
-// Reads personId's agreed care plan from the store. The schema has no "care plan" record and no agreement flag, so
-// the plan is the person's latest complete assessment (HNA) with its concerns, plus their live care actions (not
-// "not needed") and onward referrals still in play; it counts as agreed when that assessment is complete and at
-// least one action was agreed. Errors: NotFound for an unknown or deleted person or when there is no agreed plan;
-// Conflict when any record the plan is built from has unresolved conflicting edits (a consent or an action that
+// Reads personId's agreed care plan from the store: the person's care_plan record with status agreed (the latest by
+// agreed date) and its assessment (HNA) with its concerns, plus their live care actions (not "not needed") and onward
+// referrals still in play. A draft plan, or a completed assessment nobody agreed a plan for, is no agreed plan.
+// Errors: NotFound for an unknown or deleted person, when there is no agreed care_plan record or it has no live
+// action; Conflict when any record the plan is built from has unresolved conflicting edits (a consent or an action that
 // two devices changed differently must be settled before anything is printed). Call on the store's thread.
 [[nodiscard]] Result<CarePlan> loadCarePlan(const Store &store, const ReferenceData &reference,
                                             const QString &personId);

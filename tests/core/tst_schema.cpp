@@ -44,7 +44,7 @@ private:
     QList<Case> cases() const;
     QTemporaryDir m_dir;
     std::unique_ptr<Store> m_store;
-    QString m_person, m_other, m_initial, m_concern, m_onward;
+    QString m_person, m_other, m_initial, m_concern, m_onward, m_plan;
 };
 
 void TestSchema::initTestCase()
@@ -82,6 +82,14 @@ void TestSchema::initTestCase()
                                      {QStringLiteral("status"), QStringLiteral("made")}})
                    .value();
     QVERIFY(!m_concern.isEmpty() && !m_onward.isEmpty());
+    m_plan = m_store
+                 ->put(QStringLiteral("care_plan"),
+                       QJsonObject{{QStringLiteral("person_id"), m_person},
+                                   {QStringLiteral("assessment_id"), m_initial},
+                                   {QStringLiteral("status"), QStringLiteral("agreed")},
+                                   {QStringLiteral("agreed_date"), QStringLiteral("2025-01-12")}})
+                 .value();
+    QVERIFY(!m_plan.isEmpty());
 }
 
 QList<Case> TestSchema::cases() const
@@ -169,6 +177,28 @@ QList<Case> TestSchema::cases() const
          {{o({{"organisation_id", "org-9999"}}), "organisation_id"},
           {o({{"follow_up_date", "2025-01-01"}}), "follow_up_date"},
           {o({{"status", null}}), "status"}}},
+        {QStringLiteral("care_plan"),
+         o({{"person_id", P},
+            {"assessment_id", QJsonValue(m_initial)},
+            {"status", "agreed"},
+            {"agreed_date", "2025-01-12"},
+            {"agreed_by", "the person and their link worker"}}),
+         {{o({{"assessment_id", null}}), "assessment_id"},
+          {o({{"assessment_id", QJsonValue(m_concern)}}), "assessment_id"},
+          {o({{"status", "signed"}}), "status"},
+          {o({{"agreed_date", null}}), "agreed_date"},
+          {o({{"status", "draft"}}), "agreed_date"},
+          {o({{"agreed_date", "2099-01-01"}}), "agreed_date"}}},
+        {QStringLiteral("plan_share"),
+         o({{"person_id", P},
+            {"care_plan_id", QJsonValue(m_plan)},
+            {"recipient_kind", "gp"},
+            {"recipient_name", "Dr Rao"},
+            {"shared_date", "2025-01-20"}}),
+         {{o({{"care_plan_id", null}}), "care_plan_id"},
+          {o({{"recipient_kind", "postman"}}), "recipient_kind"},
+          {o({{"recipient_kind", "housing"}}), "recipient_kind"}, // no consent to share with housing
+          {o({{"shared_date", "2025-01-01"}}), "shared_date"}}},
         {QStringLiteral("financial_gain"),
          o({{"person_id", P},
             {"kind", "benefit_award"},

@@ -55,6 +55,7 @@ class TestCarePlanDocument : public QObject
     QString m_draftOnly; // an assessment still in draft, with an action
     QString m_noActions; // a complete assessment, nothing agreed
     QString m_noConsent; // a full plan, no consent asked at all
+    QString m_notAgreed; // a complete assessment with actions, but no agreed care_plan record
     RenderOptions m_options;
 
     QString put(const QString &type, QJsonObject fields)
@@ -124,6 +125,19 @@ class TestCarePlanDocument : public QObject
         put(QStringLiteral("care_action"), a);
     }
 
+    QString carePlan(const QString &person, const QString &assessmentId, const QString &status,
+                     const QString &agreedDate = {})
+    {
+        QJsonObject p{{QStringLiteral("person_id"), person},
+                      {QStringLiteral("assessment_id"), assessmentId},
+                      {QStringLiteral("status"), status}};
+        if (!agreedDate.isEmpty()) {
+            p.insert(QStringLiteral("agreed_date"), agreedDate);
+            p.insert(QStringLiteral("agreed_by"), QStringLiteral("the person and their link worker"));
+        }
+        return put(QStringLiteral("care_plan"), p);
+    }
+
     void referral(const QString &person, const QString &org, const QString &concernId, const QString &status,
                   const QString &date)
     {
@@ -155,6 +169,9 @@ class TestCarePlanDocument : public QObject
         concern(p, review, QStringLiteral("physical"), QStringLiteral("tired_exhausted_or_fatigued"), 6, 2);
         concern(p, review, QStringLiteral("emotional"), QStringLiteral("worry_fear_or_anxiety"), 3, 3);
         concern(p, review, QStringLiteral("physical"), QStringLiteral("getting_around"), 4);
+        // The plan agreed at the initial HNA is superseded by the one agreed at the review.
+        carePlan(p, initial, QStringLiteral("agreed"), QStringLiteral("2025-06-02"));
+        carePlan(p, review, QStringLiteral("agreed"), QStringLiteral("2025-09-01"));
 
         action(p, money0, QStringLiteral("Apply for Attendance Allowance together"),
                QStringLiteral("welfare_rights_officer"), QStringLiteral("Sam Reid"), QStringLiteral("2025-12-01"),
@@ -236,6 +253,13 @@ private Q_SLOTS:
         const QString c =
             concern(m_draftOnly, draft, QStringLiteral("practical"), QStringLiteral("money_or_housing"), 7);
         action(m_draftOnly, c, QStringLiteral("Benefit check"), QStringLiteral("link_worker"), {},
+               QStringLiteral("2025-12-01"), QStringLiteral("planned"));
+        carePlan(m_draftOnly, draft, QStringLiteral("draft"));
+        m_notAgreed = addPerson({{QStringLiteral("consent_share_gp"), true}});
+        const QString complete = assessment(m_notAgreed, QStringLiteral("initial"), QStringLiteral("2025-10-01"), 5);
+        const QString c2 =
+            concern(m_notAgreed, complete, QStringLiteral("practical"), QStringLiteral("money_or_housing"), 7, 1);
+        action(m_notAgreed, c2, QStringLiteral("Benefit check"), QStringLiteral("link_worker"), {},
                QStringLiteral("2025-12-01"), QStringLiteral("planned"));
         m_noActions = addPerson({{QStringLiteral("consent_share_gp"), true}});
         const QString done = assessment(m_noActions, QStringLiteral("initial"), QStringLiteral("2025-10-01"), 5);
@@ -412,6 +436,11 @@ private Q_SLOTS:
         expectNothingMade(m_noActions, Audience::Person, {}, ErrorCode::NotFound,
                           QStringLiteral("no agreed care plan"));
         expectNothingMade(m_draftOnly, Audience::Professional, QStringLiteral("gp"), ErrorCode::NotFound,
+                          QStringLiteral("no agreed care plan"));
+        // A completed assessment with actions is not an agreed plan until the care_plan record says so.
+        expectNothingMade(m_notAgreed, Audience::Person, {}, ErrorCode::NotFound,
+                          QStringLiteral("no agreed care plan"));
+        expectNothingMade(m_notAgreed, Audience::Professional, QStringLiteral("gp"), ErrorCode::NotFound,
                           QStringLiteral("no agreed care plan"));
         expectNothingMade(m_person, Audience::Professional, {}, ErrorCode::Usage,
                           QStringLiteral("needs the professional"));

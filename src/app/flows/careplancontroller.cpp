@@ -4,7 +4,6 @@
 #include "referencedata.h"
 #include "schema.h"
 
-#include <QRegularExpression>
 #include <QSet>
 
 #include <algorithm>
@@ -22,21 +21,8 @@ namespace {
 
 const QString kConsentPrefix = QStringLiteral("consent_share_");
 
-// The plan's agreement and shares are kept as visit notes, which are append-only: an agreement
-// cannot be quietly undone, and the notes page shows them in the visit's history. The bracketed
-// tag is what this controller reads back; the sentence before it is for people.
-// (A care_plan record type in hearth_core would hold these as fields; see the issue note.)
-const QRegularExpression kTag(QStringLiteral("\\[care-plan:(agreed|shared):([a-z_]*):?([0-9a-f-]{36})\\]"));
-
-QString agreedTag(const QString &assessmentId)
-{
-    return QStringLiteral("[care-plan:agreed::%1]").arg(assessmentId);
-}
-
-QString sharedTag(const QString &recipient, const QString &assessmentId)
-{
-    return QStringLiteral("[care-plan:shared:%1:%2]").arg(recipient, assessmentId);
-}
+// The plan's agreement is a care_plan record of the assessment and each share a plan_share record
+// of that plan; the core refuses a share the person has not consented to.
 
 // After agreement only these change: tracking the plan, not rewriting it.
 const QStringList kTrackingFields = {QStringLiteral("status"), QStringLiteral("outcome"),
@@ -137,14 +123,15 @@ bool CarePlanController::agree()
         refuse(tr("Add at least one action before the plan is agreed."));
         return false;
     }
-    const QString text = tr("Care plan agreed with %1 (%2).").arg(personName(), m_assessmentLabel) + QLatin1Char(' ')
-        + agreedTag(m_assessmentId);
-    QJsonObject note{{QStringLiteral("person_id"), personId()},
-                     {QStringLiteral("date"), isoDate(today())},
-                     {QStringLiteral("text"), text}};
-    if (!worker().isEmpty())
-        note.insert(QStringLiteral("author"), worker());
-    return bool(commit({Mutation::put(QStringLiteral("note"), note)}, tr("Plan agreed and locked")));
+    QJsonObject values{
+        {QStringLiteral("status"), QStringLiteral("agreed")},
+        {QStringLiteral("agreed_date"), isoDate(today())},
+        {QStringLiteral("agreed_by"), worker().isEmpty() ? personName() : tr("%1 and %2").arg(personName(), worker())}};
+    if (!m_planId.isEmpty()) // a draft plan of this assessment becomes the agreed one
+        return bool(commit({Mutation::edit(m_planId, values)}, tr("Plan agreed and locked")));
+    values.insert(QStringLiteral("person_id"), personId());
+    values.insert(QStringLiteral("assessment_id"), m_assessmentId);
+    return bool(commit({Mutation::put(QStringLiteral("care_plan"), values)}, tr("Plan agreed and locked")));
 }
 
 bool CarePlanController::shareWith(const QString &recipient)
@@ -172,14 +159,12 @@ bool CarePlanController::shareWith(const QString &recipient)
                {{QStringLiteral("recipient"), tr("no consent recorded")}});
         return false;
     }
-    const QString text = tr("Care plan shared with the %1, with consent.").arg(flowlabels::label(recipient))
-        + QLatin1Char(' ') + sharedTag(recipient, m_assessmentId);
-    QJsonObject note{{QStringLiteral("person_id"), personId()},
-                     {QStringLiteral("date"), isoDate(today())},
-                     {QStringLiteral("text"), text}};
-    if (!worker().isEmpty())
-        note.insert(QStringLiteral("author"), worker());
-    return bool(commit({Mutation::put(QStringLiteral("note"), note)},
+    // The core checks the consent again: a share is never recorded without it.
+    const QJsonObject share{{QStringLiteral("person_id"), personId()},
+                            {QStringLiteral("care_plan_id"), m_planId},
+                            {QStringLiteral("recipient_kind"), recipient},
+                            {QStringLiteral("shared_date"), isoDate(today())}};
+    return bool(commit({Mutation::put(QStringLiteral("plan_share"), share)},
                        tr("Shared with the %1").arg(flowlabels::label(recipient))));
 }
 
@@ -231,6 +216,7 @@ void CarePlanController::reload()
     if (!m_assessmentChosen)
         m_assessmentId = chooseAssessment();
     m_assessmentLabel.clear();
+    m_planId.clear();
     m_agreedDate.clear();
     m_actionCount = 0;
     m_shareOptions.clear();
@@ -240,20 +226,29 @@ void CarePlanController::reload()
                                 .arg(flowlabels::label(a->values.value(QStringLiteral("kind")).toString()),
                                      a->values.value(QStringLiteral("date")).toString());
 
-    QList<QVariantMap> shares;
-    for (const Record &n : records(QStringLiteral("note"), QStringLiteral("date"))) {
-        const auto m = kTag.match(n.values.value(QStringLiteral("text")).toString());
-        if (!m.hasMatch() || m.captured(3) != m_assessmentId)
+    // The plan of this assessment: the agreed one if there is one (latest agreed), else a draft.
+    for (const Record &p : records(QStringLiteral("care_plan"), QStringLiteral("agreed_date"))) {
+        if (p.values.value(QStringLiteral("assessment_id")).toString() != m_assessmentId)
             continue;
-        const QString date = n.values.value(QStringLiteral("date")).toString();
-        if (m.captured(1) == QLatin1String("agreed") && m_agreedDate.isEmpty())
-            m_agreedDate = date;
-        else if (m.captured(1) == QLatin1String("shared"))
-            shares << QVariantMap{{QStringLiteral("key"), n.id},
-                                  {QStringLiteral("recipient"), m.captured(2)},
-                                  {QStringLiteral("recipientLabel"), flowlabels::label(m.captured(2))},
-                                  {QStringLiteral("date"), date}};
+        const bool isAgreed = p.values.value(QStringLiteral("status")).toString() == QLatin1String("agreed");
+        if (isAgreed) {
+            m_planId = p.id;
+            m_agreedDate = p.values.value(QStringLiteral("agreed_date")).toString();
+        } else if (m_agreedDate.isEmpty()) {
+            m_planId = p.id;
+        }
     }
+    QList<QVariantMap> shares;
+    if (!m_planId.isEmpty())
+        for (const Record &n : records(QStringLiteral("plan_share"), QStringLiteral("shared_date"))) {
+            if (n.values.value(QStringLiteral("care_plan_id")).toString() != m_planId)
+                continue;
+            const QString kind = n.values.value(QStringLiteral("recipient_kind")).toString();
+            shares << QVariantMap{{QStringLiteral("key"), n.id},
+                                  {QStringLiteral("recipient"), kind},
+                                  {QStringLiteral("recipientLabel"), flowlabels::label(kind)},
+                                  {QStringLiteral("date"), n.values.value(QStringLiteral("shared_date")).toString()}};
+        }
     m_sharesModel->setRows(shares);
 
     // Consent to share comes from the person's record; the schema names the professionals.

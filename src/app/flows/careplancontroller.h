@@ -11,6 +11,7 @@ namespace hearth {
 // person's words and the actions agreed (who, by when, status). Once the person agrees the plan it
 // is locked: actions can still be tracked (status, outcome, review date) but not rewritten. Each
 // share with a professional is recorded, and refused without the person's consent to that share.
+// Both are records in the core (care_plan and plan_share), written through commit().
 class CarePlanController : public FlowController
 {
     Q_OBJECT
@@ -72,6 +73,7 @@ private:
     QString m_assessmentId;
     bool m_assessmentChosen = false; // set by the page, not picked here
     QString m_assessmentLabel;
+    QString m_planId; // the care_plan record of the assessment, if any
     QString m_agreedDate;
     int m_actionCount = 0;
     QVariantList m_shareOptions;

@@ -69,8 +69,18 @@ private Q_SLOTS:
         QVERIFY(planChanged.size() >= 1);
         QVERIFY(c.agreed());
         QCOMPARE(c.agreedDate(), QStringLiteral("2025-11-23"));
-        // Agreement is an append-only note: it is in the visit history and cannot be undone.
-        QCOMPARE(f.all(QStringLiteral("note")).size(), 1);
+        // Agreement is a care_plan record of the assessment, not a note.
+        const auto plans = f.all(QStringLiteral("care_plan"));
+        QCOMPARE(plans.size(), 1);
+        QCOMPARE(plans[0].values.value(QStringLiteral("assessment_id")).toString(), ids[0]);
+        QCOMPARE(plans[0].values.value(QStringLiteral("status")).toString(), QStringLiteral("agreed"));
+        QCOMPARE(plans[0].values.value(QStringLiteral("agreed_date")).toString(), QStringLiteral("2025-11-23"));
+        QVERIFY(!plans[0].values.value(QStringLiteral("agreed_by")).toString().isEmpty());
+        QCOMPARE(f.all(QStringLiteral("note")).size(), 0);
+        // Agreeing again writes nothing.
+        const qint64 beforeAgain = f.writes();
+        QVERIFY(c.agree());
+        QCOMPARE(f.writes(), beforeAgain);
 
         // Locked: the action's wording cannot change, its status can.
         const qint64 before = f.writes();
@@ -136,6 +146,26 @@ private Q_SLOTS:
         QVERIFY(c.shareWith(QStringLiteral("gp")));
         QCOMPARE(c.shares()->count(), 1);
         QCOMPARE(c.shares()->get(0).value(QStringLiteral("recipientLabel")).toString(), QStringLiteral("GP"));
+        const auto shares = f.all(QStringLiteral("plan_share"));
+        QCOMPARE(shares.size(), 1);
+        QCOMPARE(shares[0].values.value(QStringLiteral("recipient_kind")).toString(), QStringLiteral("gp"));
+        QCOMPARE(shares[0].values.value(QStringLiteral("care_plan_id")).toString(),
+                 f.all(QStringLiteral("care_plan"))[0].id);
+        QCOMPARE(shares[0].values.value(QStringLiteral("shared_date")).toString(), QStringLiteral("2025-11-23"));
+
+        // The core refuses a share without consent even when a caller skips the controller.
+        auto direct =
+            f.store->put(QStringLiteral("plan_share"),
+                         QJsonObject{{QStringLiteral("person_id"), f.personId},
+                                     {QStringLiteral("care_plan_id"), f.all(QStringLiteral("care_plan"))[0].id},
+                                     {QStringLiteral("recipient_kind"), QStringLiteral("housing")},
+                                     {QStringLiteral("shared_date"), QStringLiteral("2025-11-23")}});
+        QVERIFY(!direct.ok());
+        QCOMPARE(direct.error().code, ErrorCode::Validation);
+        bool named = false;
+        for (const FieldError &e : direct.error().fields)
+            named |= e.field == QStringLiteral("recipient_kind");
+        QVERIFY(named);
     }
 
     void pdfIsMadeOrSaysNotAvailable()

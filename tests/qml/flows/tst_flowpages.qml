@@ -144,12 +144,13 @@ Item {
             compare(FlowStore.field("concern", "discussed", "item", "money_or_housing"), "Worried about the rent")
 
             // Agree and lock; then share with the GP (consented) and not with housing (not consented).
-            const notesBefore = FlowStore.count("note")
+            const plansBefore = FlowStore.count("care_plan")
+            const sharesBefore = FlowStore.count("plan_share")
             tap(page, "agree")
-            compare(FlowStore.count("note"), notesBefore + 1)
+            compare(FlowStore.count("care_plan"), plansBefore + 1)
             verify(!findChild(page, "addAction_" + money).visible, "a locked plan still offers new actions")
             tap(page, "share_gp")
-            compare(FlowStore.count("note"), notesBefore + 2)
+            compare(FlowStore.count("plan_share"), sharesBefore + 1)
             verify(!findChild(page, "share_housing").enabled, "sharing without consent is offered")
         }
     }
