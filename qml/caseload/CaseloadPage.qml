@@ -61,6 +61,10 @@ PageScaffold {
         id: people
     }
 
+    WorkerSummaryCard {
+        Layout.fillWidth: true
+    }
+
     SyncStatusCard {
         Layout.fillWidth: true
         onOpenRequested: root.syncRequested()

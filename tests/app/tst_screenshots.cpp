@@ -79,7 +79,15 @@ bool TestScreenshots::grab(QQuickWindow *window, const QString &name)
 void TestScreenshots::everyScreenAtBothSizes()
 {
     s_warnings = 0;
-    test::AppFixture f(40, true);
+    test::AppFixture f(40, true, false);
+    // Enrolment records the device's user; the demo people are all lw-01's, so the caseload's
+    // summary card shows their figures.
+    {
+        auto opened = Store::open(f.dir, test::kAppPasscode, test::appOptions());
+        QVERIFY(opened.ok());
+        QVERIFY(opened.value()->setSyncValue(QStringLiteral("user"), QStringLiteral("lw-01")).ok());
+    }
+    f.unlock();
     // The screenshots show an enrolled device that synced a minute ago (no server runs here),
     // set once the sync worker has reported what it found (not enrolled, one conflict).
     SyncStatus *status = f.session->syncStatus();
