@@ -351,7 +351,9 @@ async function fixtureSuppression(browser) {
   await signInWith(page, 'manager', 'anything');
   await waitLoaded(page);
   assert.equal(await text(page, '#tile-people .big'), '61');
-  assert.match(await text(page, '#tile-money .note'), /debt written off for <5/);
+  assert.match(await text(page, '#tile-money .note'), /debt written off for <5 people \(amount not shown/);
+  // £9,200 written off for 3 people: the amount could be one person's debt, so it is nowhere.
+  assert.doesNotMatch(await page.locator('#figures').textContent(), /9,200|4,200|5,000 debt/);
   assert.deepEqual(await tableRows(page, 'fig-simd'), [
     ['1 (most deprived)', '33', '54%'],
     ['2', '11', '18%'],
@@ -376,7 +378,23 @@ async function fixtureSuppression(browser) {
   assert.match(await text(page, '#fig-distress .insufficient'), /Not enough data: <5 paired initial and review scores; at least 5 are needed/);
   assert.ok(await page.locator('#fig-distress .chart').isHidden());
   assert.match(await text(page, '#fig-eq5d-index [data-stats]'), /Change \+0\.119 .*Wilcoxon signed-rank \(exact\): p = 0\.003, effect size r = 0\.75; n = 14/);
-  assert.equal((await tableRows(page, 'fig-money')).length, 6);
+  // Money by month from the report's by_month: February (4 people) and June (2) show no amount;
+  // no month shows debt, as the period's debt went to fewer than 5 people.
+  const ns = 'not shown (<5 people)';
+  assert.deepEqual(await tableRows(page, 'fig-money'), [
+    ['Jan 2026', '£30,100', ns, '6'],
+    ['Feb 2026', ns, ns, '<5'],
+    ['Mar 2026', '£35,401', ns, '6'],
+    ['Apr 2026', '£20,000', ns, '5'],
+    ['May 2026', '£29,000', ns, '5'],
+    ['Jun 2026', ns, ns, '<5'],
+  ]);
+  const lines = await page.evaluate(() => window.Chart.getChart(document.querySelector('#fig-money canvas')).data.datasets.map((d) => d.data));
+  assert.deepEqual(lines, [
+    [30100, null, 35400.5, 20000, 29000, null],
+    [null, null, null, null, null, null],
+  ]);
+  assert.match(await text(page, '#fig-money [data-note]'), /amounts received by fewer than 5 people are not shown/);
   await assertNoSmallCounts(page);
   assertClean(page, 'on the fixture');
   await shot(page, '01-fixture-suppression');
@@ -405,7 +423,12 @@ async function manager(browser) {
   assert.ok(simd.some((r) => r[0] === 'Unknown'), 'SIMD shows unknown');
   assert.ok((await tableRows(page, 'fig-concerns')).length > 0, 'top concerns');
   assert.ok((await tableRows(page, 'fig-sources')).length > 0, 'referral sources');
-  assert.ok((await tableRows(page, 'fig-money')).length >= 12, 'money by month over the year');
+  const moneyRows = await tableRows(page, 'fig-money');
+  assert.equal(moneyRows.length, year.money.by_month.length, 'one row per month of the report');
+  assert.ok(moneyRows.length >= 12, 'money by month over the year');
+  year.money.by_month.forEach((m, i) => {
+    if (m.people > 0 && m.people < 5) assert.deepEqual(moneyRows[i].slice(1, 3), ['not shown (<5 people)', 'not shown (<5 people)'], m.key);
+  });
   for (const id of ['fig-distress', 'fig-eq5d-index', 'fig-eq5d-vas']) {
     const shown = (await page.locator(`#${id} .insufficient`).isVisible())
       ? await text(page, `#${id} .insufficient`)

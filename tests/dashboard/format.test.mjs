@@ -7,7 +7,11 @@ import {
   formatMoney,
   formatP,
   isSmall,
+  isSmallMoney,
+  MONEY_SUPPRESSED,
+  moneyText,
   monthsBetween,
+  suppressMoneyRows,
   suppressRows,
 } from '../../sync/server/dashboard/js/format.js';
 
@@ -93,4 +97,54 @@ test('small numbers in free text are hidden too', async () => {
   );
   assert.equal(hideSmallNumbers('1 referrals with a first contact'), '<5 referrals with a first contact');
   assert.equal(hideSmallNumbers('0 pairs; EQ-5D 3L value set; 12 people; 2.5 days'), '0 pairs; EQ-5D 3L value set; 12 people; 2.5 days');
+});
+
+test('money received by 1 to 4 people is not shown, with the reason', () => {
+  assert.equal(moneyText(665, 1), MONEY_SUPPRESSED);
+  assert.equal(moneyText(665, 4), MONEY_SUPPRESSED);
+  assert.match(MONEY_SUPPRESSED, /not shown/);
+  assert.doesNotMatch(MONEY_SUPPRESSED, /665/);
+  assert.equal(moneyText(1234.5, 5), '£1,235');
+  assert.equal(moneyText(0, 0), '£0');
+  assert.ok(isSmallMoney(1) && isSmallMoney(4) && !isSmallMoney(0) && !isSmallMoney(5));
+});
+
+test('money by month: a month for 1 to 4 people has no amount, and one alone takes another with it', () => {
+  const months = [
+    { key: '2026-01', people: 6, benefits_and_grants: 30100, debt_written_off: 0 },
+    { key: '2026-02', people: 4, benefits_and_grants: 22000, debt_written_off: 4200 },
+    { key: '2026-03', people: 9, benefits_and_grants: 35400.5, debt_written_off: 0 },
+    { key: '2026-04', people: 5, benefits_and_grants: 20000, debt_written_off: 5000 },
+    { key: '2026-05', people: 0, benefits_and_grants: 0, debt_written_off: 0 },
+  ];
+  const rows = suppressMoneyRows(months, ['benefits_and_grants', 'debt_written_off']);
+  assert.deepEqual(
+    rows.map((r) => [r.key, r.values.benefits_and_grants, r.texts.debt_written_off]),
+    [
+      ['2026-01', 30100, '£0'],
+      ['2026-02', null, MONEY_SUPPRESSED], // 4 people
+      ['2026-03', 35400.5, '£0'],
+      ['2026-04', null, MONEY_SUPPRESSED], // secondary: else February = total - the rest
+      ['2026-05', 0, '£0'], // nobody: zero identifies nobody
+    ],
+  );
+  // No suppressed amount survives anywhere in the row's values or texts.
+  for (const r of rows.filter((x) => x.moneySuppressed)) {
+    assert.deepEqual(Object.values(r.values), [null, null]);
+    for (const t of Object.values(r.texts)) assert.doesNotMatch(t, /\d{2}/);
+  }
+  // Two small months: no secondary suppression needed.
+  const two = suppressMoneyRows(
+    [
+      { key: 'a', people: 2, benefits_and_grants: 10 },
+      { key: 'b', people: 3, benefits_and_grants: 20 },
+      { key: 'c', people: 7, benefits_and_grants: 30 },
+    ],
+    ['benefits_and_grants'],
+  );
+  assert.deepEqual(two.map((r) => r.values.benefits_and_grants), [null, null, 30]);
+  // A series whose period figure is for 1-4 people is hidden in every month.
+  const hidden = suppressMoneyRows(months, ['benefits_and_grants', 'debt_written_off'], { hidden: ['debt_written_off'] });
+  assert.deepEqual(hidden.map((r) => r.values.debt_written_off), [null, null, null, null, null]);
+  assert.equal(hidden[0].values.benefits_and_grants, 30100);
 });

@@ -606,6 +606,44 @@ void TestReportBuilder::money()
     QCOMPARE(
         counts(r, QStringLiteral("money.by_kind"), QStringLiteral("annual")).value(QStringLiteral("benefit_award")),
         5000.0);
+    // By month awarded, every month of January to June (empty ones as zeros), in order.
+    const QJsonArray byMonth = at(r, QStringLiteral("money")).value(QStringLiteral("by_month")).toArray();
+    QStringList keys;
+    for (const QJsonValue &m : byMonth) {
+        keys << m.toObject().value(QStringLiteral("key")).toString();
+        QCOMPARE(m.toObject().value(QStringLiteral("label")).toString(), keys.last());
+    }
+    QCOMPARE(keys,
+             (QStringList{QStringLiteral("2026-01"), QStringLiteral("2026-02"), QStringLiteral("2026-03"),
+                          QStringLiteral("2026-04"), QStringLiteral("2026-05"), QStringLiteral("2026-06")}));
+    const QString m = QStringLiteral("money.by_month");
+    auto expect = [&](double feb, double mar) {
+        QMap<QString, double> e;
+        for (const QString &k : keys)
+            e.insert(k, 0);
+        e[QStringLiteral("2026-02")] = feb;
+        e[QStringLiteral("2026-03")] = mar;
+        return e;
+    };
+    QCOMPARE(counts(r, m), expect(1, 2));
+    QCOMPARE(counts(r, m, QStringLiteral("people")), expect(1, 2));
+    // The annual benefit at its yearly value in February; the £250.50 grant in March.
+    QCOMPARE(counts(r, m, QStringLiteral("benefits_and_grants")), expect(5000, 250.5));
+    QCOMPARE(counts(r, m, QStringLiteral("debt_written_off")), expect(0, 1200));
+    // The months add up to the period's figures.
+    double bg = 0, debt = 0;
+    for (const QJsonValue &v : byMonth) {
+        bg += v.toObject().value(QStringLiteral("benefits_and_grants")).toDouble();
+        debt += v.toObject().value(QStringLiteral("debt_written_off")).toDouble();
+    }
+    QCOMPARE(bg, num(r, QStringLiteral("money.benefits_and_grants.total")));
+    QCOMPARE(debt, num(r, QStringLiteral("money.debt_written_off.total")));
+    // A period that starts and ends mid-month still has one row per calendar month touched.
+    const QJsonObject partial = report(QDate(2026, 2, 15), QDate(2026, 4, 2), true);
+    QCOMPARE(at(partial, QStringLiteral("money")).value(QStringLiteral("by_month")).toArray().size(), 3);
+    QCOMPARE(counts(partial, m, QStringLiteral("benefits_and_grants")),
+             (QMap<QString, double>{
+                 {QStringLiteral("2026-02"), 0}, {QStringLiteral("2026-03"), 250.5}, {QStringLiteral("2026-04"), 0}}));
 }
 
 void TestReportBuilder::onwardReferrals()
@@ -752,6 +790,10 @@ void TestReportBuilder::csvCarriesExactlyTheJsonValues()
         else
             QCOMPARE(fromCsv.value(it.key()), it.value());
     }
+    // Money by month is there like any other breakdown: one row per figure, the month as its key.
+    QCOMPARE(fromCsv.value(QStringLiteral("money.by_month[2026-03].debt_written_off")), QStringLiteral("1200"));
+    QCOMPARE(fromCsv.value(QStringLiteral("money.by_month[2026-02].benefits_and_grants")), QStringLiteral("5000"));
+    QCOMPARE(fromCsv.value(QStringLiteral("money.by_month[2026-06].people")), QStringLiteral("0"));
     // And the JSON text is the object.
     QCOMPARE(QJsonDocument::fromJson(toJson(m_team, true)).object(), m_team);
     QCOMPARE(QJsonDocument::fromJson(toJson(m_team, false)).object(), m_team);

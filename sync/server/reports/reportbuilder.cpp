@@ -8,6 +8,7 @@
 #include <QHash>
 #include <QJsonArray>
 #include <QMap>
+#include <QSet>
 
 #include <algorithm>
 #include <cmath>
@@ -671,11 +672,32 @@ QJsonObject ReportBuilder::build(const ReportScope &scope, const QDateTime &gene
     qint64 bgOneOff = 0, bgAnnual = 0, debt = 0;
     std::vector<char> helped(people, 0), bgPeople(people, 0), debtPeople(people, 0);
     QHash<QString, std::pair<qint64, qint64>> kindSums; // one-off, annual
+    // By calendar month of the award, every month of the period (empty ones included).
+    struct Month {
+        int count = 0;
+        QSet<int> people;
+        qint64 bg = 0, debt = 0;
+    };
+    const QDate firstMonth(D.scope.from.year(), D.scope.from.month(), 1);
+    auto monthIndex = [&](const QDate &day) {
+        return (day.year() - firstMonth.year()) * 12 + (day.month() - firstMonth.month());
+    };
+    std::vector<Month> months(
+        D.scope.from.isValid() && D.scope.to >= D.scope.from ? std::size_t(monthIndex(D.scope.to) + 1) : 0);
     for (const Dated &g : D.gains) {
         if (!D.counted(g.person) || !D.inPeriod(g.date))
             continue;
         const std::size_t p = std::size_t(g.person);
         helped[p] = 1;
+        if (const int mi = monthIndex(g.date); mi >= 0 && std::size_t(mi) < months.size()) {
+            Month &mo = months[std::size_t(mi)];
+            ++mo.count;
+            mo.people.insert(g.person);
+            if (g.a == QLatin1String("benefit_award") || g.a == QLatin1String("grant"))
+                mo.bg += g.pence;
+            else if (g.a == QLatin1String("debt_written_off"))
+                mo.debt += g.pence;
+        }
         bump(byKind, g.a);
         auto &ppl = kindPeople[g.a];
         if (ppl.empty())
@@ -700,6 +722,17 @@ QJsonObject ReportBuilder::build(const ReportScope &scope, const QDateTime &gene
                                 {QStringLiteral("total"), pounds(sums.first + sums.second)}};
     }
     auto countOf = [](const std::vector<char> &v) { return double(std::count(v.begin(), v.end(), 1)); };
+    QJsonArray byMonth;
+    for (std::size_t i = 0; i < months.size(); ++i) {
+        const QString key = firstMonth.addMonths(int(i)).toString(QStringLiteral("yyyy-MM"));
+        const Month &mo = months[i];
+        byMonth.append(QJsonObject{{QStringLiteral("key"), key},
+                                   {QStringLiteral("label"), key},
+                                   {QStringLiteral("count"), double(mo.count)},
+                                   {QStringLiteral("people"), double(mo.people.size())},
+                                   {QStringLiteral("benefits_and_grants"), pounds(mo.bg)},
+                                   {QStringLiteral("debt_written_off"), pounds(mo.debt)}});
+    }
     const QJsonObject money{
         {QStringLiteral("people_helped"), countOf(helped)},
         {QStringLiteral("benefits_and_grants"),
@@ -709,7 +742,8 @@ QJsonObject ReportBuilder::build(const ReportScope &scope, const QDateTime &gene
                      {QStringLiteral("people"), countOf(bgPeople)}}},
         {QStringLiteral("debt_written_off"),
          QJsonObject{{QStringLiteral("total"), pounds(debt)}, {QStringLiteral("people"), countOf(debtPeople)}}},
-        {QStringLiteral("by_kind"), rows(byKind)}};
+        {QStringLiteral("by_kind"), rows(byKind)},
+        {QStringLiteral("by_month"), byMonth}};
 
     // ---- onward referrals
     const Directory &directory = D.reference.directory();

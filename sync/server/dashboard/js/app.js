@@ -12,15 +12,16 @@ import {
   humanLabel,
   isoDate,
   isSmall,
-  monthsBetween,
+  isSmallMoney,
+  MONEY_SUPPRESSED_NOTE,
   readableDate,
+  suppressMoneyRows,
   suppressRows,
   wilcoxonText,
 } from './format.js';
 
 const $ = (id) => document.getElementById(id);
 const TOP_CONCERNS = 10;
-const MAX_MONTHS = 24;
 
 let loadSerial = 0; // a newer request wins over an older one still in flight
 
@@ -164,11 +165,14 @@ function renderTiles(report) {
   const m = report.money || {};
   const benefits = m.benefits_and_grants || {};
   const debt = m.debt_written_off || {};
-  tile(
-    'tile-money',
-    formatMoney(benefits.total),
-    `benefits and grants for ${countText(benefits.people)} people; ${formatMoney(debt.total)} debt written off for ${countText(debt.people)}`,
-  );
+  // An amount received by 1-4 people could be one person's award: not shown, and the note says so.
+  const debtText = isSmallMoney(debt.people)
+    ? `debt written off for ${countText(debt.people)} people (amount not shown: fewer than 5 people)`
+    : `${formatMoney(debt.total)} debt written off for ${countText(debt.people)} people`;
+  const benefitsText = isSmallMoney(benefits.people)
+    ? `benefits and grants for ${countText(benefits.people)} people (amount not shown: fewer than 5 people)`
+    : `benefits and grants for ${countText(benefits.people)} people`;
+  tile('tile-money', isSmallMoney(benefits.people) ? 'Not shown' : formatMoney(benefits.total), `${benefitsText}; ${debtText}`);
 }
 
 function consentNote(withheld) {
@@ -253,61 +257,40 @@ function renderSources(report) {
   fillTable(f.table, 'Referrals by source', ['Source', 'Referrals'], rows.map((r) => [r.label, r.display]));
 }
 
-// Money by month: the report's own breakdown when it has one, else one report per month.
-async function moneyByMonth(report, wanted, serial) {
-  const m = report.money || {};
-  if (Array.isArray(m.by_month)) {
-    return m.by_month.map((r) => ({
-      key: r.key,
-      benefits: r.benefits_and_grants ?? r.total ?? 0,
-      debt: r.debt_written_off ?? null,
-      people: r.people,
-    }));
-  }
-  const months = monthsBetween(wanted.from, wanted.to).slice(-MAX_MONTHS);
-  const out = new Array(months.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < months.length && serial === loadSerial) {
-      const i = next++;
-      const r = await fetchReport({ ...wanted, from: months[i].from, to: months[i].to });
-      const money = r.money || {};
-      out[i] = {
-        key: months[i].key,
-        benefits: (money.benefits_and_grants || {}).total || 0,
-        debt: (money.debt_written_off || {}).total || 0,
-        people: money.people_helped,
-      };
-    }
-  };
-  await Promise.all([worker(), worker(), worker(), worker()]);
-  return out.filter(Boolean);
-}
-
-function renderMoney(rows, truncated) {
+// Money by month awarded (report.money.by_month, one row per calendar month of the period). A
+// month whose awards went to 1-4 people shows no amount (nor, if it is the only one, the next
+// smallest month: the months add up to the total in the tile). When the period's benefits or debt
+// figure is itself for 1-4 people, that series is not shown in any month.
+function renderMoney(report) {
   const f = figure('fig-money');
+  const money = report.money || {};
   const monthName = (key) => {
     const [y, m] = key.split('-').map(Number);
     return new Date(Date.UTC(y, m - 1, 1)).toLocaleDateString('en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' });
   };
-  const hasDebt = rows.some((r) => r.debt !== null);
-  const series = [{ label: 'Benefits and grants', values: rows.map((r) => r.benefits) }];
-  if (hasDebt) series.push({ label: 'Debt written off', values: rows.map((r) => r.debt) });
-  f.note.textContent = `By month the award was made${truncated ? ` (the last ${MAX_MONTHS} months of the period)` : ''}; annual awards count at their yearly value`;
-  charts.lineChart(f.canvas, { labels: rows.map((r) => monthName(r.key)), series, yTitle: 'Pounds', format: formatMoney });
-  const head = ['Month', 'Benefits and grants'];
-  if (hasDebt) head.push('Debt written off');
-  head.push('People helped');
+  if (!Array.isArray(money.by_month)) {
+    f.note.textContent = 'This report has no money by month (the server is older than the dashboard)';
+    charts.clear(f.canvas);
+    f.table.replaceChildren(el('caption', 'Money gained by month: not in this report'));
+    return;
+  }
+  const hidden = [];
+  if (isSmallMoney((money.benefits_and_grants || {}).people)) hidden.push('benefits_and_grants');
+  if (isSmallMoney((money.debt_written_off || {}).people)) hidden.push('debt_written_off');
+  const rows = suppressMoneyRows(money.by_month, ['benefits_and_grants', 'debt_written_off'], { hidden });
+  const anyHidden = hidden.length > 0 || rows.some((r) => r.moneySuppressed);
+  f.note.textContent = `By month the award was made; annual awards count at their yearly value${anyHidden ? `; ${MONEY_SUPPRESSED_NOTE}` : ''}`;
+  const series = [
+    { label: 'Benefits and grants', values: rows.map((r) => r.values.benefits_and_grants) },
+    { label: 'Debt written off', values: rows.map((r) => r.values.debt_written_off) },
+  ];
+  // A month with no amount says why on its axis label, as a hidden bar does.
+  charts.lineChart(f.canvas, { labels: rows.map((r) => (r.moneySuppressed ? `${monthName(r.key)} (<5)` : monthName(r.key))), series, yTitle: 'Pounds', format: formatMoney });
   fillTable(
     f.table,
     'Money gained by month',
-    head,
-    rows.map((r) => {
-      const row = [monthName(r.key), formatMoney(r.benefits)];
-      if (hasDebt) row.push(formatMoney(r.debt));
-      row.push(countText(r.people));
-      return row;
-    }),
+    ['Month', 'Benefits and grants', 'Debt written off', 'People helped'],
+    rows.map((r) => [monthName(r.key), r.texts.benefits_and_grants, r.texts.debt_written_off, countText(r.people)]),
   );
 }
 
@@ -328,6 +311,7 @@ export function render(report) {
   renderPaired('fig-eq5d-index', report.eq5d_index, { measure: 'EQ-5D index', statistic: 'mean', change: 'mean', digits: 3, min: undefined, max: 1 });
   renderPaired('fig-eq5d-vas', report.eq5d_vas, { measure: 'EQ-5D VAS', statistic: 'mean', change: 'mean', digits: 1, min: 0, max: 100 });
   renderSources(report);
+  renderMoney(report);
   $('figures').hidden = false;
 }
 
@@ -346,11 +330,6 @@ async function load() {
     const report = await fetchReport(wanted);
     if (serial !== loadSerial) return;
     render(report);
-    setStatus('Loading money by month…');
-    const truncated = monthsBetween(wanted.from, wanted.to).length > MAX_MONTHS;
-    const months = await moneyByMonth(report, wanted, serial);
-    if (serial !== loadSerial) return;
-    renderMoney(months, truncated && !Array.isArray((report.money || {}).by_month));
     setStatus('');
     document.body.dataset.loaded = String(serial); // tests wait for this
   } catch (e) {

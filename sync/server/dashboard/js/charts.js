@@ -117,7 +117,15 @@ export function lineChart(canvas, { labels, series, yTitle, format }) {
         legend: { labels: { usePointStyle: true } },
         tooltip: { callbacks: { label: (ctx) => `${ctx.dataset.label}: ${format(ctx.parsed.y)}` } },
       },
-      scales: { y: { beginAtZero: true, title: { display: true, text: yTitle }, ticks: { callback: (v) => format(v) } } },
+      // With nothing above zero to plot (every month empty or hidden) the axis still reads sensibly.
+      scales: {
+        y: {
+          beginAtZero: true,
+          suggestedMax: series.some((s) => s.values.some((v) => typeof v === 'number' && v > 0)) ? undefined : 100,
+          title: { display: true, text: yTitle },
+          ticks: { callback: (v) => format(v) },
+        },
+      },
     },
   });
 }

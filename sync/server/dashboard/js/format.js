@@ -42,6 +42,40 @@ export function suppressRows(rows, field = 'count') {
   }));
 }
 
+// Money received by 1-4 people is not shown either: the amount could be one person's award (a
+// debt written off for one person is that person's debt). The text says why; the number is gone.
+export const MONEY_SUPPRESSED = 'not shown (<5 people)';
+export const MONEY_SUPPRESSED_NOTE = 'amounts received by fewer than 5 people are not shown';
+
+// True when an amount received by `people` people must not be shown.
+export function isSmallMoney(people) {
+  return isSmall(people);
+}
+
+// An amount as text, or MONEY_SUPPRESSED when 1-4 people received it.
+export function moneyText(pounds, people) {
+  return isSmallMoney(people) ? MONEY_SUPPRESSED : formatMoney(pounds);
+}
+
+// Money rows (months, kinds) whose amounts add up to a total shown elsewhere: an amount is hidden
+// when its row's `people` is 1-4 (primary) and, when exactly one row is, the row with the next
+// fewest people too (secondary), as suppressRows does for counts. `fields` name the amounts.
+// Returns new rows with `moneySuppressed`, and per field `values[f]` (a number to plot, or null)
+// and `texts[f]`. `hidden` lists fields hidden in every row (the period's own figure is for 1-4
+// people, so no month of it can be shown).
+export function suppressMoneyRows(rows, fields, { hidden = [] } = {}) {
+  return suppressRows(rows, 'people').map((r) => {
+    const values = {};
+    const texts = {};
+    for (const f of fields) {
+      const gone = r.suppressed || hidden.includes(f);
+      values[f] = gone ? null : typeof r[f] === 'number' ? r[f] : null;
+      texts[f] = gone ? MONEY_SUPPRESSED : formatMoney(r[f]);
+    }
+    return { ...r, moneySuppressed: r.suppressed, values, texts };
+  });
+}
+
 // Pounds, whole: '£1,234'.
 export function formatMoney(pounds) {
   if (typeof pounds !== 'number' || !Number.isFinite(pounds)) return '–';
