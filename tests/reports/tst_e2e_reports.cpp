@@ -8,7 +8,6 @@
 #include "serverstore.h"
 #include "syncservice.h"
 
-#include <QEventLoop>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -16,7 +15,6 @@
 #include <QNetworkReply>
 #include <QSslConfiguration>
 #include <QTemporaryDir>
-#include <QTimer>
 
 #include <memory>
 #include <optional>
@@ -25,19 +23,6 @@ using namespace hearth;
 using namespace hearth::test;
 
 namespace {
-
-struct Answer {
-    int status = 0;
-    QByteArray contentType;
-    QByteArray body;
-    QString networkError;
-    [[nodiscard]] QJsonObject json() const { return jsonOf(body); }
-    [[nodiscard]] QString code() const { return json().value(QStringLiteral("error")).toString(); }
-    [[nodiscard]] QByteArray describe() const
-    {
-        return QByteArray::number(status) + ' ' + contentType + ' ' + body.left(300) + ' ' + networkError.toUtf8();
-    }
-};
 
 // A JSON error a person can read: the status, the code and a message.
 #define EXPECT_ERROR(answer, st, errorCode)                                                                            \
@@ -129,20 +114,7 @@ Answer TestE2eReports::send(const QByteArray &method, const QString &path, const
         req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     if (!token.isEmpty())
         req.setRawHeader("Authorization", "Bearer " + token);
-    QNetworkReply *reply = method == "POST" ? m_nam.post(req, body) : m_nam.sendCustomRequest(req, method, body);
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    QTimer::singleShot(60000, &loop, &QEventLoop::quit);
-    if (!reply->isFinished())
-        loop.exec();
-    Answer a;
-    a.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    a.contentType = reply->header(QNetworkRequest::ContentTypeHeader).toByteArray();
-    a.body = reply->readAll();
-    if (reply->error() != QNetworkReply::NoError && a.status == 0)
-        a.networkError = reply->errorString();
-    reply->deleteLater();
-    return a;
+    return exchange(m_nam, req, method, body);
 }
 
 QByteArray TestE2eReports::signIn(const QString &user, const QByteArray &password)
@@ -331,14 +303,9 @@ void TestE2eReports::badQueries()
     QNetworkRequest req(QUrl(m_server->url() + QStringLiteral("/v1/reports")));
     req.setSslConfiguration(m_tls);
     req.setRawHeader("Authorization", "Bearer " + m_manager);
-    QNetworkReply *reply = m_nam.get(req);
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    loop.exec();
-    QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 400);
-    QCOMPARE(jsonOf(reply->readAll()).value(QStringLiteral("error")).toString(),
-             QStringLiteral("unsupported_protocol"));
-    reply->deleteLater();
+    const Answer a = exchange(m_nam, req, "GET", {});
+    QCOMPARE(a.status, 400);
+    QCOMPARE(a.code(), QStringLiteral("unsupported_protocol"));
 }
 
 void TestE2eReports::signInThrottleIsSharedWithEnrolment()

@@ -11,7 +11,6 @@
 #include <QCborMap>
 #include <QCborValue>
 #include <QElapsedTimer>
-#include <QEventLoop>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -20,7 +19,6 @@
 #include <QSslConfiguration>
 #include <QSslSocket>
 #include <QTemporaryDir>
-#include <QTimer>
 
 #include <memory>
 #include <optional>
@@ -42,21 +40,6 @@ struct Device {
         for (const QJsonObject &r : linesOf(run({QStringLiteral("list"), QStringLiteral("person")}).out))
             out.insert(r.value(QStringLiteral("id")).toString());
         return out;
-    }
-};
-
-// One HTTP answer as the test sees it.
-struct Answer {
-    int status = 0;
-    QByteArray contentType;
-    QByteArray body;
-    QString networkError;
-    [[nodiscard]] QJsonObject json() const { return jsonOf(body); }
-    [[nodiscard]] QString code() const { return json().value(QStringLiteral("error")).toString(); }
-    [[nodiscard]] QString message() const { return json().value(QStringLiteral("message")).toString(); }
-    [[nodiscard]] QByteArray describe() const
-    {
-        return QByteArray::number(status) + ' ' + contentType + ' ' + body.left(300) + ' ' + networkError.toUtf8();
     }
 };
 
@@ -245,21 +228,7 @@ Answer TestE2eBadRequests::send(const Request &r)
         req.setRawHeader("Authorization", *r.authorization);
     else if (!m_token.isEmpty())
         req.setRawHeader("Authorization", "Bearer " + m_token);
-    QNetworkReply *reply =
-        r.method == "POST" ? m_nam.post(req, r.body) : m_nam.sendCustomRequest(req, r.method, r.body);
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    QTimer::singleShot(60000, &loop, &QEventLoop::quit);
-    if (!reply->isFinished())
-        loop.exec();
-    Answer a;
-    a.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    a.contentType = reply->header(QNetworkRequest::ContentTypeHeader).toByteArray();
-    a.body = reply->readAll();
-    if (reply->error() != QNetworkReply::NoError && a.status == 0)
-        a.networkError = reply->errorString();
-    reply->deleteLater();
-    return a;
+    return exchange(m_nam, req, r.method, r.body);
 }
 
 Answer TestE2eBadRequests::enrolRaw(const QString &user, const QByteArray &pw, const QString &device)
