@@ -3,6 +3,7 @@
 #include "referencedata.h"
 
 #include <QRandomGenerator>
+#include <QUuid>
 
 namespace hearth::demo {
 
@@ -198,6 +199,28 @@ QList<Mutation> personStory(int index, const Options &o, const ReferenceData &re
                                          {QStringLiteral("due_date"), iso(due)},
                                          {QStringLiteral("status"), status}});
     }
+
+    // The plan of the initial HNA: most agreed at the visit and shared with the GP where the person
+    // consented; the rest still drafts. Decided from values already drawn, so the demo's other
+    // records stay as they were.
+    const bool agreed = concernCount % 4 != 0;
+    const QString planId =
+        QUuid::createUuidV5(QUuid::fromString(initialId), QStringLiteral("care_plan")).toString(QUuid::WithoutBraces);
+    QJsonObject plan{{QStringLiteral("person_id"), personId},
+                     {QStringLiteral("assessment_id"), initialId},
+                     {QStringLiteral("status"), agreed ? QStringLiteral("agreed") : QStringLiteral("draft")}};
+    if (agreed) {
+        plan.insert(QStringLiteral("agreed_date"), iso(hnaDate));
+        plan.insert(QStringLiteral("agreed_by"), QStringLiteral("%1 and %2").arg(person.value(QStringLiteral("given_name")).toString(), o.linkWorker));
+    }
+    out << Mutation::put(QStringLiteral("care_plan"), plan, planId);
+    if (agreed && person.value(QStringLiteral("consent_share_gp")).toBool())
+        out << Mutation::put(QStringLiteral("plan_share"),
+                             QJsonObject{{QStringLiteral("person_id"), personId},
+                                         {QStringLiteral("care_plan_id"), planId},
+                                         {QStringLiteral("recipient_kind"), QStringLiteral("gp")},
+                                         {QStringLiteral("recipient_name"), QStringLiteral("Southside Medical Practice")},
+                                         {QStringLiteral("shared_date"), iso(qMin(o.today, hnaDate.addDays(1)))}});
 
     // Onward referrals, to organisations that help with the top concern where the directory has one.
     QString onwardId;

@@ -294,6 +294,7 @@ int runCli(const QStringList &arguments)
             setDashboardRoot(p.value(webOpt));
         if (p.isSet(assetsOpt))
             reports::setAssetsDir(p.value(assetsOpt));
+        reports::setSnapshotFile(reports::snapshotFileIn(dataDir));
         return serve(*store.value(), dataDir, p.value(listenOpt), p.value(certOpt), p.value(keyOpt), threads,
                      int(idleSeconds * 1000));
     }

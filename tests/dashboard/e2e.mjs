@@ -426,8 +426,13 @@ async function manager(browser) {
   const moneyRows = await tableRows(page, 'fig-money');
   assert.equal(moneyRows.length, year.money.by_month.length, 'one row per month of the report');
   assert.ok(moneyRows.length >= 12, 'money by month over the year');
+  // Each amount is judged by the people it went to.
   year.money.by_month.forEach((m, i) => {
-    if (m.people > 0 && m.people < 5) assert.deepEqual(moneyRows[i].slice(1, 3), ['not shown (<5 people)', 'not shown (<5 people)'], m.key);
+    ['benefits_and_grants', 'debt_written_off'].forEach((f, col) => {
+      const n = m[`${f}_people`];
+      assert.equal(typeof n, 'number', `${m.key} ${f}_people`);
+      if (n > 0 && n < 5) assert.equal(moneyRows[i][1 + col], 'not shown (<5 people)', `${m.key} ${f}`);
+    });
   });
   for (const id of ['fig-distress', 'fig-eq5d-index', 'fig-eq5d-vas']) {
     const shown = (await page.locator(`#${id} .insufficient`).isVisible())

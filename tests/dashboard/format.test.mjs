@@ -147,4 +147,18 @@ test('money by month: a month for 1 to 4 people has no amount, and one alone tak
   const hidden = suppressMoneyRows(months, ['benefits_and_grants', 'debt_written_off'], { hidden: ['debt_written_off'] });
   assert.deepEqual(hidden.map((r) => r.values.debt_written_off), [null, null, null, null, null]);
   assert.equal(hidden[0].values.benefits_and_grants, 30100);
+  // With each amount's own people: January helped 6, but its debt went to 2 (and March's to 1),
+  // so those debts are hidden while the months' benefits still show.
+  const own = suppressMoneyRows(
+    [
+      { key: '2026-01', people: 6, benefits_and_grants: 30100, benefits_and_grants_people: 5, debt_written_off: 900, debt_written_off_people: 2 },
+      { key: '2026-02', people: 7, benefits_and_grants: 22000, benefits_and_grants_people: 7, debt_written_off: 0, debt_written_off_people: 0 },
+      { key: '2026-03', people: 9, benefits_and_grants: 35400, benefits_and_grants_people: 8, debt_written_off: 300, debt_written_off_people: 1 },
+    ],
+    ['benefits_and_grants', 'debt_written_off'],
+    { peopleFields: { benefits_and_grants: 'benefits_and_grants_people', debt_written_off: 'debt_written_off_people' } },
+  );
+  assert.deepEqual(own.map((r) => r.values.benefits_and_grants), [30100, 22000, 35400]);
+  assert.deepEqual(own.map((r) => r.values.debt_written_off), [null, 0, null]);
+  assert.deepEqual(own.map((r) => r.moneySuppressed), [true, false, true]);
 });

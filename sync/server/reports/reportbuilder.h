@@ -2,6 +2,7 @@
 
 #include "result.h"
 
+#include <QDataStream>
 #include <QDate>
 #include <QJsonObject>
 #include <QSet>
@@ -49,6 +50,11 @@ public:
     void add(const RecordState &state);
     // Forgets a record (one the store no longer holds).
     void remove(const QString &recordId);
+    // Writes what the builder keeps (the report snapshot, not a record store: only the fields the
+    // figures read). A builder read back with load() makes the same reports.
+    [[nodiscard]] bool save(QDataStream &out) const;
+    // Reads what save() wrote; nullptr when it is damaged, short or of another layout.
+    [[nodiscard]] static std::unique_ptr<ReportBuilder> load(QDataStream &in, const ReferenceData &reference);
     // The report for `scope` as JSON (format_version 1); `generatedAt` is stamped into it.
     [[nodiscard]] QJsonObject build(const ReportScope &scope, const QDateTime &generatedAt) const;
 

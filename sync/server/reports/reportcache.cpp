@@ -2,13 +2,20 @@
 
 #include "merge.h"
 
+#include <QDataStream>
+#include <QFile>
+#include <QLoggingCategory>
 #include <QMutexLocker>
+#include <QSaveFile>
+
+Q_LOGGING_CATEGORY(lcReportCache, "hearth.server.reports", QtInfoMsg)
 
 namespace hearth::server::reports {
 
 namespace {
 
 constexpr int kPage = 5000;
+constexpr char kSnapshotMagic[] = "hearth-report-snapshot";
 
 Result<QSet<QString>> allPersons(ServerStore &store)
 {
@@ -24,7 +31,61 @@ Result<QSet<QString>> allPersons(ServerStore &store)
 
 } // namespace
 
-ReportCache::ReportCache(const ReferenceData &reference) : m_reference(reference) {}
+ReportCache::ReportCache(const ReferenceData &reference, const QString &snapshotPath)
+    : m_reference(reference), m_snapshotPath(snapshotPath)
+{
+}
+
+bool ReportCache::loadSnapshot(ServerStore &store)
+{
+    QFile f(m_snapshotPath);
+    if (m_snapshotPath.isEmpty() || !f.open(QIODevice::ReadOnly))
+        return false;
+    QDataStream in(&f);
+    in.setVersion(QDataStream::Qt_6_4);
+    QByteArray magic;
+    qint64 seq = 0;
+    QString hlc, person;
+    in >> magic >> seq >> hlc >> person;
+    std::unique_ptr<ReportBuilder> builder;
+    if (in.status() == QDataStream::Ok && magic == kSnapshotMagic)
+        builder = ReportBuilder::load(in, m_reference);
+    if (!builder || !in.atEnd()) {
+        // Only a cache: a damaged one is read afresh from the store and written again.
+        qCWarning(lcReportCache) << "Report snapshot" << m_snapshotPath << "is damaged; reading every record instead";
+        return false;
+    }
+    m_builder = std::move(builder);
+    m_seq = seq;
+    m_lastHlc = hlc;
+    m_lastPerson = person;
+    if (!sameStore(store)) {
+        qCInfo(lcReportCache) << "Report snapshot" << m_snapshotPath << "is of another store; reading every record";
+        m_builder.reset();
+        return false;
+    }
+    m_savedSeq = seq;
+    return true;
+}
+
+void ReportCache::saveSnapshot()
+{
+    if (m_snapshotPath.isEmpty() || !m_builder || m_seq == m_savedSeq)
+        return;
+    QSaveFile f(m_snapshotPath);
+    // The snapshot holds fields of people's records (postcodes, dates): readable by the server's user only.
+    if (f.open(QIODevice::WriteOnly)) {
+        f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        QDataStream out(&f);
+        out.setVersion(QDataStream::Qt_6_4);
+        out << QByteArray(kSnapshotMagic) << m_seq << m_lastHlc << m_lastPerson;
+        if (m_builder->save(out) && out.status() == QDataStream::Ok && f.commit()) {
+            m_savedSeq = m_seq;
+            return;
+        }
+    }
+    qCWarning(lcReportCache) << "Cannot write the report snapshot" << m_snapshotPath << f.errorString();
+}
 
 QString ReportCache::lastMode() const
 {
@@ -44,6 +105,7 @@ bool ReportCache::sameStore(ServerStore &store) const
 Status ReportCache::rescan(ServerStore &store)
 {
     m_builder.reset();
+    m_savedSeq = -1;
     // The sequence number first: writes committed during the scan are either in it or found by
     // the next catch-up, which re-reads their records (adding a record again replaces it).
     auto last = store.lastSeq();
@@ -123,20 +185,26 @@ Result<QJsonObject> ReportCache::report(ServerStore &store, const ReportScope &s
         return last.error();
     if (m_builder && (!sameStore(store) || last.value() < m_seq || last.value() - m_seq > kRescanAfter))
         m_builder.reset();
+    const bool fromSnapshot = !m_builder && loadSnapshot(store);
+    if (m_builder && (last.value() < m_seq || last.value() - m_seq > kRescanAfter))
+        m_builder.reset();
     if (!m_builder) {
         m_mode = QStringLiteral("full");
         if (auto st = rescan(store); !st) {
             m_builder.reset();
             return st.error();
         }
+        saveSnapshot();
     } else if (last.value() > m_seq) {
-        m_mode = QStringLiteral("incremental");
+        m_mode = fromSnapshot ? QStringLiteral("snapshot") : QStringLiteral("incremental");
         if (auto st = catchUp(store, last.value()); !st) {
             m_builder.reset(); // start afresh next time rather than trust a half-applied catch-up
             return st.error();
         }
+        if (m_seq - m_savedSeq >= kSaveEvery)
+            saveSnapshot();
     } else {
-        m_mode = QStringLiteral("cached");
+        m_mode = fromSnapshot ? QStringLiteral("snapshot") : QStringLiteral("cached");
     }
     return m_builder->build(scope, QDateTime::currentDateTimeUtc());
 }

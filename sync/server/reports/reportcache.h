@@ -15,23 +15,30 @@ namespace hearth::server::reports {
 class ReportCache
 {
 public:
-    // `reference` must outlive the cache.
-    explicit ReportCache(const ReferenceData &reference);
+    // `reference` must outlive the cache. With a `snapshotPath`, what the cache keeps is saved
+    // there after a full read and after every kSaveEvery changed writes, and a new cache starts
+    // from it (checked against the store, then brought up to date through the log): a report
+    // after a restart, or from the command line, costs the changes since, not a read of every record.
+    explicit ReportCache(const ReferenceData &reference, const QString &snapshotPath = {});
 
     // The report for `scope` from `store`'s current state. The first call, a call after more than
     // `rescanAfter` changed writes, or a call with a store that is not the one cached (checked by
     // the clock of the last write seen) reads every record.
     [[nodiscard]] Result<QJsonObject> report(ServerStore &store, const ReportScope &scope);
 
-    // How the last report was made, for the benchmark and tests: "full", "incremental" or "cached".
+    // How the last report was made, for the benchmark and tests: "full", "incremental", "cached",
+    // or "snapshot" (read from the snapshot file, then brought up to date).
     [[nodiscard]] QString lastMode() const;
 
     static constexpr qint64 kRescanAfter = 50000;
+    static constexpr qint64 kSaveEvery = 10000;
 
 private:
     Status rescan(ServerStore &store);
     Status catchUp(ServerStore &store, qint64 upTo);
     [[nodiscard]] bool sameStore(ServerStore &store) const;
+    bool loadSnapshot(ServerStore &store);
+    void saveSnapshot();
 
     const ReferenceData &m_reference;
     mutable QMutex m_lock;
@@ -40,6 +47,8 @@ private:
     QString m_lastHlc; // the clock of the write at m_seq, to recognise the store
     QString m_lastPerson;
     QString m_mode;
+    QString m_snapshotPath;
+    qint64 m_savedSeq = -1; // the sequence number the snapshot file reflects
 };
 
 } // namespace hearth::server::reports

@@ -2,6 +2,8 @@
 
 #include "referencedata.h"
 #include "reportbuilder.h"
+#include "reportcache.h"
+#include "reportsendpoint.h"
 #include "reportformat.h"
 #include "serverstore.h"
 
@@ -86,7 +88,10 @@ int runReportCli(const QStringList &arguments)
         ReferenceData::loadDefault(p.isSet(assetsOpt) ? p.value(assetsOpt) : QStringLiteral(HEARTH_SOURCE_ASSETS_DIR));
     if (!reference)
         return fail(reference.error());
-    auto report = buildReport(*store.value(), scope, reference.value());
+    // Through the cache and its snapshot in the data folder: after the first report, one over a
+    // large service costs the records changed since, not a read of every record.
+    ReportCache cache(reference.value(), snapshotFileIn(p.value(dataOpt)));
+    auto report = cache.report(*store.value(), scope);
     if (!report)
         return fail(report.error());
     QFile out;

@@ -7,6 +7,7 @@
 #include "reportcache.h"
 #include "reportformat.h"
 
+#include <QDir>
 #include <QJsonDocument>
 #include <QMutex>
 #include <QMutexLocker>
@@ -46,6 +47,12 @@ QString &assetsFolder()
     return dir;
 }
 
+QString &snapshotFile()
+{
+    static QString path;
+    return path;
+}
+
 // Loaded once per process: reference data is read-only and the same for every request.
 Result<const ReferenceData *> reference();
 
@@ -61,7 +68,7 @@ Result<ReportCache *> cacheFor(ServerStore &store)
     QMutexLocker guard(&lock);
     std::shared_ptr<ReportCache> &c = caches[&store];
     if (!c)
-        c = std::make_shared<ReportCache>(*ref.value());
+        c = std::make_shared<ReportCache>(*ref.value(), snapshotFile());
     return c.get();
 }
 
@@ -245,6 +252,16 @@ ServiceResponse handleReportsRequest(const ServiceRequest &r, ServerStore &store
 void setAssetsDir(const QString &dir)
 {
     assetsFolder() = dir;
+}
+
+void setSnapshotFile(const QString &path)
+{
+    snapshotFile() = path;
+}
+
+QString snapshotFileIn(const QString &dataDir)
+{
+    return QDir(dataDir).filePath(QStringLiteral("report-snapshot"));
 }
 
 QString assetsDir()

@@ -28,6 +28,10 @@ struct SignInThrottle {
 // The reference data reports use (deprivation look-up, value set, checklist, directory) is
 // loaded from this folder on first use; by default the assets the server was built with.
 void setAssetsDir(const QString &dir);
+// Where the report cache keeps its snapshot (ReportCache); none by default. `hearth-server serve`
+// and `report` use report-snapshot in the data folder.
+void setSnapshotFile(const QString &path);
+[[nodiscard]] QString snapshotFileIn(const QString &dataDir);
 [[nodiscard]] QString assetsDir();
 
 } // namespace hearth::server::reports

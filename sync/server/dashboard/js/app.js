@@ -257,9 +257,10 @@ function renderSources(report) {
   fillTable(f.table, 'Referrals by source', ['Source', 'Referrals'], rows.map((r) => [r.label, r.display]));
 }
 
-// Money by month awarded (report.money.by_month, one row per calendar month of the period). A
-// month whose awards went to 1-4 people shows no amount (nor, if it is the only one, the next
-// smallest month: the months add up to the total in the tile). When the period's benefits or debt
+// Money by month awarded (report.money.by_month, one row per calendar month of the period). An
+// amount of a month that went to 1-4 people is not shown (nor, if it is the only one, the next
+// smallest month's: the months add up to the total in the tile); benefits and debt are judged
+// each by their own people. When the period's benefits or debt
 // figure is itself for 1-4 people, that series is not shown in any month.
 function renderMoney(report) {
   const f = figure('fig-money');
@@ -277,7 +278,10 @@ function renderMoney(report) {
   const hidden = [];
   if (isSmallMoney((money.benefits_and_grants || {}).people)) hidden.push('benefits_and_grants');
   if (isSmallMoney((money.debt_written_off || {}).people)) hidden.push('debt_written_off');
-  const rows = suppressMoneyRows(money.by_month, ['benefits_and_grants', 'debt_written_off'], { hidden });
+  const rows = suppressMoneyRows(money.by_month, ['benefits_and_grants', 'debt_written_off'], {
+    hidden,
+    peopleFields: { benefits_and_grants: 'benefits_and_grants_people', debt_written_off: 'debt_written_off_people' },
+  });
   const anyHidden = hidden.length > 0 || rows.some((r) => r.moneySuppressed);
   f.note.textContent = `By month the award was made; annual awards count at their yearly value${anyHidden ? `; ${MONEY_SUPPRESSED_NOTE}` : ''}`;
   const series = [

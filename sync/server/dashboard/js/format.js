@@ -58,21 +58,33 @@ export function moneyText(pounds, people) {
 }
 
 // Money rows (months, kinds) whose amounts add up to a total shown elsewhere: an amount is hidden
-// when its row's `people` is 1-4 (primary) and, when exactly one row is, the row with the next
-// fewest people too (secondary), as suppressRows does for counts. `fields` name the amounts.
-// Returns new rows with `moneySuppressed`, and per field `values[f]` (a number to plot, or null)
-// and `texts[f]`. `hidden` lists fields hidden in every row (the period's own figure is for 1-4
-// people, so no month of it can be shown).
-export function suppressMoneyRows(rows, fields, { hidden = [] } = {}) {
-  return suppressRows(rows, 'people').map((r) => {
+// when the people it went to number 1-4 (primary) and, when exactly one row of that amount is, the
+// row with the next fewest people too (secondary), as suppressRows does for counts. `fields` name
+// the amounts; `peopleFields` may name, per amount, the row field counting that amount's people
+// (a month's debt can be one person's even when six were helped that month); without it, or when
+// a row lacks it, the row's `people` counts for every amount. Returns new rows with
+// `moneySuppressed` (some amount of the row hidden), and per field `values[f]` (a number to plot,
+// or null) and `texts[f]`. `hidden` lists fields hidden in every row (the period's own figure is
+// for 1-4 people, so no month of it can be shown).
+export function suppressMoneyRows(rows, fields, { hidden = [], peopleFields = {} } = {}) {
+  const perField = {};
+  for (const f of fields) {
+    const own = peopleFields[f];
+    const counted = own && rows.every((r) => typeof r[own] === 'number') ? own : 'people';
+    perField[f] = suppressRows(rows, counted);
+  }
+  return rows.map((r, i) => {
     const values = {};
     const texts = {};
+    let any = false;
     for (const f of fields) {
-      const gone = r.suppressed || hidden.includes(f);
+      const small = perField[f][i].suppressed;
+      const gone = small || hidden.includes(f);
+      any = any || small;
       values[f] = gone ? null : typeof r[f] === 'number' ? r[f] : null;
       texts[f] = gone ? MONEY_SUPPRESSED : formatMoney(r[f]);
     }
-    return { ...r, moneySuppressed: r.suppressed, values, texts };
+    return { ...r, moneySuppressed: any, values, texts };
   });
 }
 
