@@ -14,6 +14,8 @@
 #include <QSslSocket>
 #include <QTimer>
 
+#include <unistd.h>
+
 #include <functional>
 #include <memory>
 
@@ -135,6 +137,14 @@ public:
         connect(&m_timer, &QTimer::timeout, this, &ConnectionGuard::onTimeout);
         connect(socket, &QIODevice::readyRead, this, &ConnectionGuard::onReadyRead);
         connect(socket, &QSslSocket::encryptedBytesWritten, this, &ConnectionGuard::progress);
+        // QHttpServer 6.4 deletes a socket that disconnects only once it has read a request from
+        // it; one closed by its client before that would stay, holding a descriptor and a place
+        // under the connection limit, until the idle timeout. A socket whose reply is pending is
+        // left to the front end (which checks it is still there) and QHttpServer.
+        connect(socket, &QAbstractSocket::disconnected, this, [this] {
+            if (m_pending == 0)
+                m_socket->deleteLater();
+        });
         connect(socket, &QSslSocket::encrypted, this, [this] {
             // By now QHttpServer has connected its readyRead slot (QSslServer hands the socket over
             // on `encrypted`, before this slot): this one runs after it and notes what it left
@@ -300,10 +310,21 @@ class TlsListener : public QSslServer
 {
 public:
     std::function<void(QSslSocket *)> onSocket;
+    std::function<bool()> atLimit;
 
 protected:
     void incomingConnection(qintptr descriptor) override
     {
+        // QSslServer resumes accepting by itself as handshakes finish, so a connection can still
+        // arrive at the limit: it is closed at once (the device backs off and retries), and
+        // accepting pauses again.
+        if (atLimit && atLimit()) {
+            pauseAccepting();
+            ::close(int(descriptor));
+            logEvent({{QStringLiteral("event"), QStringLiteral("connection_refused")},
+                      {QStringLiteral("reason"), QStringLiteral("connection_limit")}});
+            return;
+        }
         QSslServer::incomingConnection(descriptor);
         // The socket QSslServer just made is its newest child without a guard.
         const QObjectList &children = this->children();
@@ -428,15 +449,27 @@ Result<quint16> HttpFrontEnd::listen(const QHostAddress &address, quint16 port, 
     auto server = std::make_unique<TlsListener>();
     server->setSslConfiguration(tls);
     TlsListener *listener = server.get();
+    server->atLimit = [this] { return m_open >= m_maxConnections; };
     server->onSocket = [this, listener](QSslSocket *socket) {
         new ConnectionGuard(socket, &m_http, m_idleTimeoutMs);
+        if (++m_open >= m_maxConnections) {
+            listener->pauseAccepting();
+            logEvent({{QStringLiteral("event"), QStringLiteral("connection_limit")},
+                      {QStringLiteral("open"), m_open}});
+        }
         // Qt 6.4's QSslServer counts connections still in their TLS handshake against
         // maxPendingConnections (30) and stops accepting when it reaches that, but a connection
         // that then fails its handshake (the client gives up or is killed, or sends no TLS) is
         // deleted without accepting being resumed: after a burst of 30 connections of which some
         // fail, the server never accepted another one. Resuming once each socket is gone is
-        // harmless: the listener pauses again at once if it is still at the limit.
-        connect(socket, &QObject::destroyed, listener, &QTcpServer::resumeAccepting, Qt::QueuedConnection);
+        // harmless: the listener pauses again at once if it is still at that limit.
+        // Direct, from the socket's destructor: a queued call was not delivered for sockets that
+        // QHttpServer deletes. The QPointer is cleared before the listener deletes its remaining
+        // sockets; a closed listener (shutting down) must not resume: Qt 6.4 crashes on it.
+        connect(socket, &QObject::destroyed, [this, listener = QPointer<TlsListener>(listener)] {
+            if (--m_open < m_maxConnections && listener && listener->isListening())
+                listener->resumeAccepting();
+        });
     };
     if (!server->listen(address, port))
         return makeError(

@@ -34,6 +34,10 @@ public:
     // a reply the client does not read, or a kept-alive connection left idle. Never applies while
     // the server itself is working on a request. Set before listen().
     void setIdleTimeout(int ms) { m_idleTimeoutMs = qMax(100, ms); }
+    // How many connections may be open at once. At the limit the server stops accepting; new
+    // devices wait in the listen queue (or time out and back off) until one closes, rather than
+    // the process running out of file descriptors mid-commit. Set before listen().
+    void setMaxConnections(int n) { m_maxConnections = qMax(1, n); }
 
     // Starts listening with TLS; returns the port (useful when `port` is 0).
     Result<quint16> listen(const QHostAddress &address, quint16 port, const TlsIdentity &identity);
@@ -48,6 +52,9 @@ private:
 
     SyncService &m_service;
     QThreadPool m_pool;
+    // Before m_http: its sockets count themselves out here as it deletes them.
+    int m_maxConnections = 1000;
+    int m_open = 0; // connections accepted and not yet gone
     QHttpServer m_http;
     int m_idleTimeoutMs = 60000;
     // Requests handed to the pool whose reply is not yet written or dropped; only this thread

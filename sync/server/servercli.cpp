@@ -23,7 +23,9 @@
 #include <QTemporaryDir>
 #include <QTextStream>
 
+#include <algorithm>
 #include <csignal>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -33,10 +35,12 @@ namespace {
 
 const char *const kUsage = R"(Commands:
   serve --data DIR [--listen HOST:PORT] [--db URL] [--cert F --key F] [--threads N] [--idle-timeout S]
+        [--max-connections N]
         run the server (TLS). Without --cert/--key a self-signed certificate is made in DIR and its
         public-key pin printed. Without --db the embedded SQLite store in DIR is used. A connection
         that makes no progress for S seconds (default 60) is closed: a request stalled part way, a
-        reply not read, or a kept-alive connection left idle.
+        reply not read, or a kept-alive connection left idle. At N open connections (default: as
+        many as the file descriptor limit allows, at most 10,000) new ones wait until one closes.
         [--web DIR] serves the team dashboard from DIR at /dashboard/ (default: the built-in one).
   user add ID --role R [--name N] [--team T] [--caseloads a,b]   password from HEARTH_USER_PASSWORD or --password-file
   user list | user disable ID | user enable ID | user caseloads ID a,b
@@ -108,8 +112,26 @@ Result<QByteArray> readPassword(const QString &file)
     return env;
 }
 
+// The most connections this process can hold open: its file descriptor limit (raised to the hard
+// limit first) less a reserve for the store, logs and TLS, and no more than 10,000.
+int connectionCapacity()
+{
+    rlimit fds{};
+    if (getrlimit(RLIMIT_NOFILE, &fds) != 0)
+        return 1000;
+    if (fds.rlim_cur < fds.rlim_max) {
+        rlimit raised = fds;
+        raised.rlim_cur = std::min<rlim_t>(fds.rlim_max, 65536);
+        if (setrlimit(RLIMIT_NOFILE, &raised) == 0)
+            fds = raised;
+    }
+    if (fds.rlim_cur == RLIM_INFINITY)
+        return 10000;
+    return int(std::clamp<rlim_t>(fds.rlim_cur > 128 ? fds.rlim_cur - 128 : 16, 16, 10000));
+}
+
 int serve(ServerStore &store, const QString &dataDir, const QString &listen, const QString &cert, const QString &key,
-          int threads, int idleTimeoutMs)
+          int threads, int idleTimeoutMs, int maxConnections)
 {
     QHostAddress address(QHostAddress::LocalHost);
     quint16 port = 8443;
@@ -127,6 +149,7 @@ int serve(ServerStore &store, const QString &dataDir, const QString &listen, con
     SyncService service(store, serverId(dataDir));
     HttpFrontEnd front(service, threads);
     front.setIdleTimeout(idleTimeoutMs);
+    front.setMaxConnections(maxConnections);
     auto bound = front.listen(address, port, identity.value());
     if (!bound)
         return fail(bound.error());
@@ -244,6 +267,10 @@ int runCli(const QStringList &arguments)
     const QCommandLineOption idleOpt(QStringLiteral("idle-timeout"),
                                      QStringLiteral("serve: close connections stalled or idle this long (default 60)"),
                                      QStringLiteral("S"));
+    const QCommandLineOption maxConnectionsOpt(
+        QStringLiteral("max-connections"),
+        QStringLiteral("serve: connections open at once (default: what the file descriptor limit allows)"),
+        QStringLiteral("N"));
     const QCommandLineOption roleOpt(QStringLiteral("role"), QStringLiteral("user add: role"), QStringLiteral("R"));
     const QCommandLineOption nameOpt(QStringLiteral("name"), QStringLiteral("user add: display name"),
                                      QStringLiteral("N"));
@@ -257,7 +284,7 @@ int runCli(const QStringList &arguments)
     const QCommandLineOption webOpt(QStringLiteral("web"), QStringLiteral("serve: dashboard folder"),
                                     QStringLiteral("DIR"));
     for (const auto &o : {dataOpt, listenOpt, dbOpt, certOpt, keyOpt, threadsOpt, roleOpt, nameOpt, teamOpt,
-                          caseloadsOpt, passwordFileOpt, assetsOpt, webOpt, idleOpt})
+                          caseloadsOpt, passwordFileOpt, assetsOpt, webOpt, idleOpt, maxConnectionsOpt})
         p.addOption(o);
     if (!p.parse(arguments))
         return usage(p.errorText());
@@ -290,13 +317,19 @@ int runCli(const QStringList &arguments)
         const double idleSeconds = p.isSet(idleOpt) ? p.value(idleOpt).toDouble(&idleOk) : 60.0;
         if (!idleOk || idleSeconds < 0.1 || idleSeconds > 86400)
             return usage(QStringLiteral("--idle-timeout takes seconds, 0.1 to 86400"));
+        const int capacity = connectionCapacity();
+        bool maxOk = true;
+        const int maxConnections = p.isSet(maxConnectionsOpt) ? p.value(maxConnectionsOpt).toInt(&maxOk) : capacity;
+        if (!maxOk || maxConnections < 1 || maxConnections > capacity)
+            return usage(QStringLiteral("--max-connections takes 1 to %1 (the file descriptor limit allows no more)")
+                             .arg(capacity));
         if (p.isSet(webOpt))
             setDashboardRoot(p.value(webOpt));
         if (p.isSet(assetsOpt))
             reports::setAssetsDir(p.value(assetsOpt));
         reports::setSnapshotFile(reports::snapshotFileIn(dataDir));
         return serve(*store.value(), dataDir, p.value(listenOpt), p.value(certOpt), p.value(keyOpt), threads,
-                     int(idleSeconds * 1000));
+                     int(idleSeconds * 1000), maxConnections);
     }
     if (cmd == QLatin1String("demo")) {
         const QString assets = p.isSet(assetsOpt) ? p.value(assetsOpt) : QStringLiteral(HEARTH_SOURCE_ASSETS_DIR);

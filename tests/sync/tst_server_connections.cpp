@@ -157,6 +157,7 @@ private Q_SLOTS:
     void failedTlsHandshakesDoNotStopAccepting();
     void bodyDeclaredOverTheLimitIsRefusedFromItsHeaders();
     void stalledConnectionsAreClosed();
+    void connectionsOverTheLimitWait();
     void cleanup();
 
 private:
@@ -487,6 +488,56 @@ void TestServerConnections::stalledConnectionsAreClosed()
     QCOMPARE(countEvents(serverLog(), QStringLiteral("connection_timeout"), QStringLiteral("stalled"),
                          QStringLiteral("request")),
              2);
+    CHECKED(expectServing());
+    CHECKED(stopServer());
+}
+
+// At --max-connections the server stops accepting: a further device is not served (it waits in
+// the listen queue, or is closed at once and backs off) until a connection closes; then devices
+// are served as usual.
+void TestServerConnections::connectionsOverTheLimitWait()
+{
+    CHECKED(startServer({QStringLiteral("--max-connections"), QStringLiteral("4")}));
+    std::vector<std::unique_ptr<Connection>> open;
+    for (int i = 0; i < 4; ++i) {
+        open.push_back(std::make_unique<Connection>(m_tls));
+        QVERIFY(open.back()->open(QStringLiteral("127.0.0.1"), m_server->port()));
+    }
+    for (int i = 0; i < 3; ++i) {
+        auto over = std::make_unique<Connection>(m_tls);
+        Connection *o = over.get();
+        o->socket().connectToHostEncrypted(QStringLiteral("127.0.0.1"), m_server->port());
+        waitUntil([o] { return o->socket().isEncrypted() || o->closed(); }, 1000);
+        QVERIFY2(!o->socket().isEncrypted(), "a connection over the limit was taken");
+    }
+    // The open ones are still served.
+    Connection *first = open[0].get();
+    first->send(httpRequest("GET", "/v1/health", {}));
+    QVERIFY2(waitUntil([first] { return first->hasResponse(); }, 10000), first->describe().constData());
+    QCOMPARE(first->status(), 200);
+    // One closes: devices are let in again.
+    open[1]->socket().abort();
+    auto next = std::make_unique<Connection>(m_tls);
+    Connection *n = next.get();
+    QVERIFY2(waitUntil(
+                 [&] {
+                     if (n->socket().isEncrypted())
+                         return true;
+                     if (n->socket().state() == QAbstractSocket::UnconnectedState) {
+                         next = std::make_unique<Connection>(m_tls); // refused while still at the limit
+                         n = next.get();
+                         n->socket().connectToHostEncrypted(QStringLiteral("127.0.0.1"), m_server->port());
+                     }
+                     return false;
+                 },
+                 15000),
+             serverLog().right(3000).constData());
+    n->send(httpRequest("GET", "/v1/health", {}));
+    QVERIFY2(waitUntil([n] { return n->hasResponse() || n->closed(); }, 10000), n->describe().constData());
+    QCOMPARE(n->status(), 200);
+    QVERIFY2(serverLog().contains("connection_limit"), serverLog().right(2000).constData());
+    open.clear();
+    next.reset();
     CHECKED(expectServing());
     CHECKED(stopServer());
 }
