@@ -419,21 +419,41 @@ void HttpFrontEnd::reply(quint64 id, const ServiceResponse &out)
     auto it = m_replies.find(id);
     if (it == m_replies.end())
         return;
-    const PendingReply pending = std::move(it->second);
-    m_replies.erase(it);
-    QTcpSocket *socket = pending.peer.data();
+    QTcpSocket *socket = it->second.peer.data();
     if (!socket || socket->state() != QAbstractSocket::ConnectedState) {
         // The client went away (killed, or its connection cut) while its request was handled.
         // What the request did is committed or not as the service decided; the device learns it
         // on its next sync (push is idempotent by write id, pull restarts from its cursor).
         logEvent({{QStringLiteral("event"), QStringLiteral("reply_dropped")},
-                  {QStringLiteral("path"), pending.path.left(64)},
+                  {QStringLiteral("path"), it->second.path.left(64)},
                   {QStringLiteral("status"), out.status}});
+        m_replies.erase(it);
+        // Replies of gone connections that were waiting for an earlier one go too.
+        for (auto at = m_replies.begin(); at != m_replies.end();) {
+            QTcpSocket *peer = at->second.peer.data();
+            if (at->second.ready && (!peer || peer->state() != QAbstractSocket::ConnectedState))
+                at = m_replies.erase(at);
+            else
+                ++at;
+        }
         return;
     }
-    pending.responder->write(out.body, out.contentType, QHttpServerResponder::StatusCode(out.status));
-    if (ConnectionGuard *g = guardOf(socket))
-        g->replyDone();
+    it->second.ready = out;
+    // Write this connection's replies that are ready, oldest first, up to the first still being
+    // produced: a pipelined request answered before an earlier one waits for it.
+    for (auto at = m_replies.begin(); at != m_replies.end();) {
+        if (at->second.peer.data() != socket) {
+            ++at;
+            continue;
+        }
+        if (!at->second.ready)
+            break;
+        const ServiceResponse &r = *at->second.ready;
+        at->second.responder->write(r.body, r.contentType, QHttpServerResponder::StatusCode(r.status));
+        at = m_replies.erase(at);
+        if (ConnectionGuard *g = guardOf(socket))
+            g->replyDone();
+    }
 }
 
 Result<quint16> HttpFrontEnd::listen(const QHostAddress &address, quint16 port, const TlsIdentity &identity)

@@ -9,7 +9,9 @@
 #include <QPointer>
 #include <QThreadPool>
 
+#include <map>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 
 class QTcpSocket;
@@ -63,8 +65,11 @@ private:
         QPointer<QTcpSocket> peer;
         std::unique_ptr<QHttpServerResponder> responder;
         QString path;
+        std::optional<ServiceResponse> ready; // produced, waiting for an earlier reply on its connection
     };
-    std::unordered_map<quint64, PendingReply> m_replies;
+    // By id, which is arrival order: a connection's replies go out in the order of its requests
+    // (HTTP/1.1 pipelining), however the pool finishes them.
+    std::map<quint64, PendingReply> m_replies;
     quint64 m_lastReplyId = 0;
     bool m_stopping = false;
 };

@@ -158,6 +158,7 @@ private Q_SLOTS:
     void bodyDeclaredOverTheLimitIsRefusedFromItsHeaders();
     void stalledConnectionsAreClosed();
     void connectionsOverTheLimitWait();
+    void pipelinedRequestsAreAnsweredInOrder();
     void cleanup();
 
 private:
@@ -538,6 +539,35 @@ void TestServerConnections::connectionsOverTheLimitWait()
     QVERIFY2(serverLog().contains("connection_limit"), serverLog().right(2000).constData());
     open.clear();
     next.reset();
+    CHECKED(expectServing());
+    CHECKED(stopServer());
+}
+
+// Requests sent back to back on one connection (HTTP/1.1 pipelining) are answered in the order
+// they were sent, even when a later one is finished first: an enrolment (a password check of tens
+// of milliseconds) before a health check.
+void TestServerConnections::pipelinedRequestsAreAnsweredInOrder()
+{
+    CHECKED(startServer());
+    for (int round = 0; round < 5; ++round) {
+        const QByteArray enrolBody =
+            QJsonDocument(QJsonObject{{QStringLiteral("user"), QStringLiteral("lw1")},
+                                      {QStringLiteral("password"), QStringLiteral("demo-lw1")},
+                                      {QStringLiteral("device"), QStringLiteral("pipelined_%1").arg(round)}})
+                .toJson(QJsonDocument::Compact);
+        auto c = std::make_unique<Connection>(m_tls);
+        QVERIFY(c->open(QStringLiteral("127.0.0.1"), m_server->port()));
+        c->send(httpRequest("POST", "/v1/enrol", enrolBody, {}, "application/json")
+                + httpRequest("GET", "/v1/health", {}) + httpRequest("GET", "/v1/health", {}));
+        Connection *raw = c.get();
+        QVERIFY2(waitUntil([raw] { return raw->received().count("HTTP/1.1 200") == 3 && raw->received().endsWith("}"); },
+                           30000),
+                 raw->describe().constData());
+        const QByteArray got = c->received();
+        const qsizetype token = got.indexOf("\"token\"");
+        const qsizetype health = got.indexOf("\"status\":\"ok\"");
+        QVERIFY2(token > 0 && health > token, got.left(600).constData());
+    }
     CHECKED(expectServing());
     CHECKED(stopServer());
 }
