@@ -198,6 +198,7 @@ private:
 
 QJsonObject run(const QString &url, const QString &dataDir, int people, int repeat, const ReferenceData &reference)
 {
+    QDir().mkpath(dataDir); // PostgreSQL's too: the report snapshot is kept there
     auto store = ServerStore::open(url, dataDir);
     if (!store)
         die(QStringLiteral("open"), store.error());
