@@ -3,6 +3,8 @@
 #include "merge.h"
 
 #include <QDataStream>
+#include <QDir>
+#include <QFileInfo>
 #include <QFile>
 #include <QLoggingCategory>
 #include <QMutexLocker>
@@ -72,6 +74,7 @@ void ReportCache::saveSnapshot()
 {
     if (m_snapshotPath.isEmpty() || !m_builder || m_seq == m_savedSeq)
         return;
+    QDir().mkpath(QFileInfo(m_snapshotPath).absolutePath()); // with PostgreSQL, nothing else may have made it
     QSaveFile f(m_snapshotPath);
     // The snapshot holds fields of people's records (postcodes, dates): readable by the server's user only.
     if (f.open(QIODevice::WriteOnly)) {
