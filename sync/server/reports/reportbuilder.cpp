@@ -91,21 +91,24 @@ bool idLess(const QUuid &a, const QUuid &b)
     return std::memcmp(a.data4, b.data4, sizeof a.data4) < 0;
 }
 
-// Every kept record starts with its id and person (an index into Data::persons); `alive` is false
+// Every kept record starts with its id and person (an index into Data::persons); `alive` is 0
 // once the record is deleted or replaced under another type. Rows are plain data, so a snapshot
-// writes and reads them as they lie in memory.
+// writes and reads them as they lie in memory: every byte is a member (flags are bytes, padding is
+// spelled out and zero), so no stray memory reaches the file, and the sizes are checked below.
 struct Row0 {
     QUuid id;
     qint32 person = 0;
-    bool alive = true;
+    quint8 alive = 1;
+    quint8 pad0[3]{};
 };
 struct Person {
     QUuid id;
     Code caseload = 0;
     Code postcode = 0;
     Day diagnosis = kNoDay;
-    bool exists = false;
-    bool withheld = false;
+    quint8 exists = 0;
+    quint8 withheld = 0;
+    quint8 pad[2]{};
 };
 struct Referral : Row0 {
     Code source = 0;
@@ -114,14 +117,16 @@ struct Referral : Row0 {
 };
 struct Contact : Row0 {
     Day date = kNoDay;
-    bool reached = false;
+    quint8 reached = 0;
+    quint8 pad[3]{};
 };
 struct Assessment : Row0 {
     Code kind = 0;
     Day date = kNoDay;
-    bool complete = false;
     double distress = qQNaN(); // NaN: not scored
     QUuid initialId;
+    quint8 complete = 0;
+    quint8 pad[7]{};
 };
 struct Concern : Row0 {
     QUuid assessmentId;
@@ -131,11 +136,12 @@ struct Concern : Row0 {
 };
 struct Dated : Row0 {
     Day date = kNoDay;
-    Code a = 0;        // onward referral: organisation; gain: kind; event: format; status: status
-    Code b = 0;        // onward referral: status; gain: period; event: attended by; status: reason
-    qint64 pence = 0;  // financial gain
-    bool flag = false; // onward referral: carer's assessment
+    Code a = 0;         // onward referral: organisation; gain: kind; event: format; status: status
+    qint64 pence = 0;   // financial gain
+    Code b = 0;         // onward referral: status; gain: period; event: attended by; status: reason
     Day extra = kNoDay; // treatment summary: its diagnosis date
+    quint8 flag = 0;    // onward referral: carer's assessment
+    quint8 pad[7]{};
 };
 struct Measure : Row0 {
     Code instrument = 0;
@@ -144,6 +150,9 @@ struct Measure : Row0 {
     Code state = 0;
     double vas = qQNaN(); // NaN: not given
 };
+static_assert(sizeof(Row0) == 24 && sizeof(Person) == 32 && sizeof(Referral) == 36 && sizeof(Contact) == 32
+                  && sizeof(Assessment) == 64 && sizeof(Concern) == 56 && sizeof(Dated) == 56 && sizeof(Measure) == 48,
+              "a row with padding the compiler chose: spell it out");
 
 // A count row for a breakdown: `count` and optional extra numbers.
 struct Row {
@@ -269,13 +278,15 @@ Table tableOf(const QString &type)
 
 // Where a record's row lies.
 struct Slot {
-    Table table;
     quint32 row;
+    Table table;
+    quint8 pad[3]{};
 };
 struct IndexEntry {
     QUuid id;
     Slot slot; // table TableCount: the record was removed
 };
+static_assert(sizeof(IndexEntry) == 24, "an index entry with padding the compiler chose: spell it out");
 
 bool entryLess(const IndexEntry &a, const IndexEntry &b)
 {
@@ -392,9 +403,10 @@ struct ReportBuilder::Data {
     std::vector<Concern> concerns;
     std::vector<Dated> onward, gains, summaries, reviews, events, statuses;
     std::vector<Measure> measures;
-    // Per code of a postcode: its decile + 1 (0 not looked up yet, 11 unknown), kept across
-    // builds since the reference data does not change under the builder.
-    mutable std::vector<quint8> decileOfCode;
+    // Per code of a postcode: 1 + decile * 6 + quintile as the look-up gives them (0: not looked
+    // up yet; decile and quintile 0: unknown), kept across builds since the reference data does
+    // not change under the builder.
+    mutable std::vector<quint8> deprivationOfCode;
 
     explicit Data(const ReferenceData &r) : reference(r) {}
 
@@ -476,7 +488,7 @@ struct ReportBuilder::Data {
         }
         if (slot)
             remove(row.id);
-        recordIndex.insert(row.id, Slot{t, quint32(rows.size())});
+        recordIndex.insert(row.id, Slot{quint32(rows.size()), t});
         rows.push_back(row);
     }
 
@@ -505,18 +517,20 @@ struct ReportBuilder::Data {
     [[nodiscard]] bool counted(qint32 p) const { return scopeFlags[std::size_t(p)] & 2; }
     [[nodiscard]] bool inScope(qint32 p) const { return scopeFlags[std::size_t(p)] & 1; }
 
-    // The deprivation decile of a person's postcode (1-10), or 0 when unknown.
-    int decile(Code postcode) const
+    // The deprivation decile (1-10) and quintile (1-5) of a postcode, as the configured look-up
+    // gives them; {0, 0} when unknown.
+    std::pair<int, int> deprivation(Code postcode) const
     {
-        if (decileOfCode.size() < std::size_t(strings.size()))
-            decileOfCode.resize(std::size_t(strings.size()), 0);
-        quint8 &d = decileOfCode[postcode];
+        if (deprivationOfCode.size() < std::size_t(strings.size()))
+            deprivationOfCode.resize(std::size_t(strings.size()), 0);
+        quint8 &d = deprivationOfCode[postcode];
         if (d == 0) {
             const QString &pc = str(postcode);
             const Deprivation dep = pc.isEmpty() ? Deprivation{} : reference.deprivation().lookup(pc);
-            d = quint8(dep.known ? dep.decile : 11);
+            const bool known = dep.known && dep.decile >= 1 && dep.decile <= 10 && dep.quintile >= 1 && dep.quintile <= 5;
+            d = quint8(1 + (known ? dep.decile * 6 + dep.quintile : 0));
         }
-        return d == 11 ? 0 : d;
+        return {(d - 1) / 6, (d - 1) % 6};
     }
 
     // Groups the concerns by the row of the assessment they belong to (kept until an assessment
@@ -614,7 +628,7 @@ bool ReportBuilder::Data::save(QDataStream &out) const
         quint32 row = 0;
         for (const auto &r : rows)
             if (r.alive)
-                index.push_back({r.id, Slot{t, row++}});
+                index.push_back({r.id, Slot{row++, t}});
     });
     std::sort(index.begin(), index.end(), entryLess);
     writeRows(out, index);
@@ -654,7 +668,7 @@ bool ReportBuilder::Data::load(QDataStream &in)
     personIndex.reserve(qsizetype(persons.size()));
     for (qint32 p = 0; p < nPersons; ++p) {
         const Person &x = persons[std::size_t(p)];
-        if (x.caseload >= nStrings || x.postcode >= nStrings)
+        if (x.caseload >= nStrings || x.postcode >= nStrings || x.exists > 1 || x.withheld > 1)
             return false;
         personIndex.insert(x.id, p);
     }
@@ -664,12 +678,14 @@ bool ReportBuilder::Data::load(QDataStream &in)
         bool good = r.person >= 0 && r.person < nPersons;
         if constexpr (std::is_same_v<T, Referral>)
             good = good && codeOk(r.source);
+        else if constexpr (std::is_same_v<T, Contact>)
+            good = good && r.reached <= 1;
         else if constexpr (std::is_same_v<T, Assessment>)
-            good = good && codeOk(r.kind);
+            good = good && codeOk(r.kind) && r.complete <= 1;
         else if constexpr (std::is_same_v<T, Concern>)
             good = good && codeOk(r.domain) && codeOk(r.item);
         else if constexpr (std::is_same_v<T, Dated>)
-            good = good && codeOk(r.a) && codeOk(r.b);
+            good = good && codeOk(r.a) && codeOk(r.b) && r.flag <= 1;
         else if constexpr (std::is_same_v<T, Measure>)
             good = good && codeOk(r.instrument) && codeOk(r.timepoint) && codeOk(r.state);
         return good;
@@ -695,7 +711,7 @@ bool ReportBuilder::Data::load(QDataStream &in)
     if (!recordIndex.adopt(std::move(index)))
         return false;
     ++assessmentsChanged;
-    decileOfCode.clear();
+    deprivationOfCode.clear();
     return in.status() == QDataStream::Ok;
 }
 
@@ -732,7 +748,7 @@ void ReportBuilder::add(const RecordState &s)
     auto code = [&](const char *field) { return d->code(text(s, QString::fromLatin1(field))); };
     auto day = [&](const char *field) { return dayOf(date(s, QString::fromLatin1(field))); };
     auto num = [&](const char *field) { return number(s, QString::fromLatin1(field)).value_or(qQNaN()); };
-    const Row0 base{id, p, true};
+    const Row0 base{id, p};
     const QString &t = s.type;
     if (t == QLatin1String("person")) {
         Person &x = d->persons[std::size_t(p)];
@@ -753,8 +769,9 @@ void ReportBuilder::add(const RecordState &s)
         break;
     case TAssessment:
         d->put(TAssessment, d->assessments,
-               Assessment{base, code("kind"), day("date"), text(s, QStringLiteral("status")) == QLatin1String("complete"),
-                          num("overall_distress"), keyOf(text(s, QStringLiteral("initial_assessment_id")))});
+               Assessment{base, code("kind"), day("date"), num("overall_distress"),
+                          keyOf(text(s, QStringLiteral("initial_assessment_id"))),
+                          text(s, QStringLiteral("status")) == QLatin1String("complete")});
         break;
     case TConcern:
         if (const double score = num("score"); !std::isnan(score))
@@ -764,13 +781,13 @@ void ReportBuilder::add(const RecordState &s)
             d->remove(id);
         break;
     case TOnward: {
-        Dated x{base, day("date"), code("organisation_id"), code("status")};
+        Dated x{base, day("date"), code("organisation_id"), 0, code("status")};
         x.flag = s.value(QStringLiteral("carers_assessment")).toBool();
         d->put(TOnward, d->onward, x);
         break;
     }
     case TGain: {
-        Dated x{base, day("date_awarded"), code("kind"), code("period")};
+        Dated x{base, day("date_awarded"), code("kind"), 0, code("period")};
         // Whole pence, so sums over thousands of awards do not drift.
         x.pence = std::llround(s.value(QStringLiteral("amount")).toDouble() * 100.0);
         d->put(TGain, d->gains, x);
@@ -791,10 +808,10 @@ void ReportBuilder::add(const RecordState &s)
         d->put(TReview, d->reviews, Dated{base, day("date")});
         break;
     case TEvent:
-        d->put(TEvent, d->events, Dated{base, day("date"), code("format"), code("attended_by")});
+        d->put(TEvent, d->events, Dated{base, day("date"), code("format"), 0, code("attended_by")});
         break;
     case TStatus:
-        d->put(TStatus, d->statuses, Dated{base, day("date"), code("status"), code("reason")});
+        d->put(TStatus, d->statuses, Dated{base, day("date"), code("status"), 0, code("reason")});
         break;
     case TableCount:
         d->remove(id); // a type no figure reads
@@ -914,21 +931,25 @@ QJsonObject ReportBuilder::build(const ReportScope &scope, const QDateTime &gene
     // ---- deprivation of the people supported, from the configured look-up
     const DeprivationLookup &lookup = D.reference.deprivation();
     std::array<qint64, 11> decileCount{}; // [0] unknown
+    std::array<qint64, 6> quintileCount{}; // [0] unknown
     for (std::size_t p = 0; p < people; ++p)
-        if (supported[p])
-            ++decileCount[std::size_t(D.decile(D.persons[p].postcode))];
+        if (supported[p]) {
+            const auto [decile, quintile] = D.deprivation(D.persons[p].postcode);
+            ++decileCount[std::size_t(decile)];
+            ++quintileCount[std::size_t(quintile)];
+        }
     QHash<QString, Row> quintiles, deciles;
     for (int q = 1; q <= 5; ++q)
         quintiles[QString::number(q)] = Row{q == 1 ? QStringLiteral("1 (most deprived)")
                                                    : (q == 5 ? QStringLiteral("5 (least deprived)") : QString()),
                                             {},
-                                            decileCount[std::size_t(2 * q - 1)] + decileCount[std::size_t(2 * q)]};
+                                            quintileCount[std::size_t(q)]};
     for (int q = 1; q <= 10; ++q)
         deciles[QString::number(q)] = Row{q == 1 ? QStringLiteral("1 (most deprived)")
                                                  : (q == 10 ? QStringLiteral("10 (least deprived)") : QString()),
                                           {},
                                           decileCount[std::size_t(q)]};
-    quintiles[QStringLiteral("unknown")] = Row{{}, {}, decileCount[0]};
+    quintiles[QStringLiteral("unknown")] = Row{{}, {}, quintileCount[0]};
     deciles[QStringLiteral("unknown")] = Row{{}, {}, decileCount[0]};
     auto withShares = [&](QHash<QString, Row> h) {
         for (Row &r : h)
@@ -1001,13 +1022,13 @@ QJsonObject ReportBuilder::build(const ReportScope &scope, const QDateTime &gene
             Row &r = byItem[key(Code(c))];
             r.label = checklist.itemLabel(D.str(Code(c)));
             r.extra.insert(QStringLiteral("domain"), D.str(itemDomain[c]));
-            r.count = itemCount[c];
+            r.count += itemCount[c];
         }
         if (domainCount[c]) {
             const ChecklistDomain *dom = checklist.domain(D.str(Code(c)));
             Row &r = byDomain[key(Code(c))];
             r.label = dom ? dom->label : QString();
-            r.count = domainCount[c];
+            r.count += domainCount[c];
         }
     }
     std::vector<double> perPerson;
@@ -1053,7 +1074,7 @@ QJsonObject ReportBuilder::build(const ReportScope &scope, const QDateTime &gene
                 ++notRescored;
                 continue;
             }
-            ItemChange &ch = changes[D.str(c->item)];
+            ItemChange &ch = changes[key(c->item)];
             ch.domain = D.str(c->domain);
             ch.before.push_back(c->score);
             ch.after.push_back(*it);
@@ -1275,12 +1296,12 @@ QJsonObject ReportBuilder::build(const ReportScope &scope, const QDateTime &gene
             Row &r = byOrg[key(Code(c))];
             r.label = org ? org->name : id;
             r.extra.insert(QStringLiteral("category"), category);
-            r.count = orgCount[c];
+            r.count += orgCount[c];
             Row &cat = byCategory[category];
             cat.count += orgCount[c];
         }
         if (statusCount[c])
-            byStatus[key(Code(c))].count = statusCount[c];
+            byStatus[key(Code(c))].count += statusCount[c];
     }
     const QJsonObject onward{
         {QStringLiteral("total"), onwardTotal},

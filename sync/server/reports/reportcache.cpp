@@ -1,7 +1,9 @@
 #include "reportcache.h"
 
+#include "crypto.h"
 #include "merge.h"
 
+#include <QBuffer>
 #include <QDataStream>
 #include <QDir>
 #include <QFileInfo>
@@ -9,6 +11,8 @@
 #include <QLoggingCategory>
 #include <QMutexLocker>
 #include <QSaveFile>
+
+#include <openssl/evp.h>
 
 Q_LOGGING_CATEGORY(lcReportCache, "hearth.server.reports", QtInfoMsg)
 
@@ -18,6 +22,44 @@ namespace {
 
 constexpr int kPage = 5000;
 constexpr char kSnapshotMagic[] = "hearth-report-snapshot";
+constexpr qint64 kDigestSize = 32; // SHA-256
+
+// Passes what is written on to `out` and hashes it on the way (SHA-256, OpenSSL EVP), so a
+// snapshot of a hundred megabytes is hashed without a second copy in memory.
+class HashingWriter : public QIODevice
+{
+public:
+    explicit HashingWriter(QIODevice &out) : m_out(out), m_ctx(EVP_MD_CTX_new())
+    {
+        if (!m_ctx || EVP_DigestInit_ex(m_ctx, EVP_sha256(), nullptr) != 1)
+            qFatal("OpenSSL EVP_DigestInit(SHA-256) failed");
+        open(QIODevice::WriteOnly);
+    }
+    ~HashingWriter() override { EVP_MD_CTX_free(m_ctx); }
+    HashingWriter(const HashingWriter &) = delete;
+    HashingWriter &operator=(const HashingWriter &) = delete;
+    QByteArray digest()
+    {
+        QByteArray out(int(kDigestSize), Qt::Uninitialized);
+        unsigned int len = 0;
+        if (EVP_DigestFinal_ex(m_ctx, reinterpret_cast<unsigned char *>(out.data()), &len) != 1 || len != kDigestSize)
+            qFatal("OpenSSL EVP_DigestFinal(SHA-256) failed");
+        return out;
+    }
+
+protected:
+    qint64 readData(char *, qint64) override { return -1; }
+    qint64 writeData(const char *data, qint64 n) override
+    {
+        if (EVP_DigestUpdate(m_ctx, data, size_t(n)) != 1)
+            return -1;
+        return m_out.write(data, n);
+    }
+
+private:
+    QIODevice &m_out;
+    EVP_MD_CTX *m_ctx;
+};
 
 Result<QSet<QString>> allPersons(ServerStore &store)
 {
@@ -43,15 +85,27 @@ bool ReportCache::loadSnapshot(ServerStore &store)
     QFile f(m_snapshotPath);
     if (m_snapshotPath.isEmpty() || !f.open(QIODevice::ReadOnly))
         return false;
-    QDataStream in(&f);
+    // The file ends with the SHA-256 of all before it: a bit flipped anywhere (a date, an amount)
+    // makes it be read afresh rather than quietly change a figure until the next full read.
+    const qint64 size = f.size();
+    const uchar *mapped = size > kDigestSize ? f.map(0, size) : nullptr;
+    const QByteArray whole = mapped ? QByteArray::fromRawData(reinterpret_cast<const char *>(mapped), size)
+                                    : (size > kDigestSize ? f.readAll() : QByteArray());
+    QByteArray body = QByteArray::fromRawData(whole.constData(), qMax<qint64>(0, whole.size() - kDigestSize));
+    const bool intact = whole.size() > kDigestSize && crypto::sha256(body) == whole.right(kDigestSize);
+    QBuffer buffer(&body);
+    buffer.open(QIODevice::ReadOnly);
+    QDataStream in(&buffer);
     in.setVersion(QDataStream::Qt_6_4);
     QByteArray magic;
     qint64 seq = 0;
     QString hlc, person;
-    in >> magic >> seq >> hlc >> person;
     std::unique_ptr<ReportBuilder> builder;
-    if (in.status() == QDataStream::Ok && magic == kSnapshotMagic)
-        builder = ReportBuilder::load(in, m_reference);
+    if (intact) {
+        in >> magic >> seq >> hlc >> person;
+        if (in.status() == QDataStream::Ok && magic == kSnapshotMagic)
+            builder = ReportBuilder::load(in, m_reference);
+    }
     if (!builder || !in.atEnd()) {
         // Only a cache: a damaged one is read afresh from the store and written again.
         qCWarning(lcReportCache) << "Report snapshot" << m_snapshotPath << "is damaged; reading every record instead";
@@ -79,10 +133,12 @@ void ReportCache::saveSnapshot()
     // The snapshot holds fields of people's records (postcodes, dates): readable by the server's user only.
     if (f.open(QIODevice::WriteOnly)) {
         f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-        QDataStream out(&f);
+        HashingWriter hashed(f);
+        QDataStream out(&hashed);
         out.setVersion(QDataStream::Qt_6_4);
         out << QByteArray(kSnapshotMagic) << m_seq << m_lastHlc << m_lastPerson;
-        if (m_builder->save(out) && out.status() == QDataStream::Ok && f.commit()) {
+        if (m_builder->save(out) && out.status() == QDataStream::Ok && f.write(hashed.digest()) == kDigestSize
+            && f.commit()) {
             m_savedSeq = m_seq;
             return;
         }
