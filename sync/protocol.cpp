@@ -1,11 +1,15 @@
 #include "protocol.h"
 
+#include "cborwriter.h"
+
 #include <QCborArray>
 #include <QCborStreamReader>
 #include <QCborValue>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <limits>
 #include <numeric>
 
 namespace hearth::sync {
@@ -53,62 +57,15 @@ QCborArray strings(const QStringList &l)
     return a;
 }
 
-QCborArray writeArray(const QList<Write> &ws)
-{
-    QCborArray a;
-    for (const Write &w : ws)
-        a.append(encodeWrite(w));
-    return a;
-}
 
 // ---- streaming: messages with thousands of writes are read and written without a QCborValue tree ----
 
-// A CBOR head (major type and argument) in its shortest form, as QCborValue writes it.
-void cborHead(QByteArray &out, quint8 major, quint64 n)
-{
-    const auto type = char(major << 5);
-    if (n < 24) {
-        out += char(type | char(n));
-        return;
-    }
-    int bytes = 8;
-    char info = 27;
-    if (n <= 0xff) {
-        bytes = 1;
-        info = 24;
-    } else if (n <= 0xffff) {
-        bytes = 2;
-        info = 25;
-    } else if (n <= 0xffffffffu) {
-        bytes = 4;
-        info = 26;
-    }
-    out += char(type | info);
-    for (int i = bytes - 1; i >= 0; --i)
-        out += char((n >> (8 * i)) & 0xff);
-}
-
-void cborText(QByteArray &out, const QString &s)
-{
-    const QByteArray u = s.toUtf8();
-    cborHead(out, 3, quint64(u.size()));
-    out += u;
-}
-
-void cborInt(QByteArray &out, qint64 n)
-{
-    if (n >= 0)
-        cborHead(out, 0, quint64(n));
-    else
-        cborHead(out, 1, quint64(-1 - n));
-}
-
 void cborStrings(QByteArray &out, const QString &key, const QStringList &l)
 {
-    cborText(out, key);
-    cborHead(out, 4, quint64(l.size()));
+    cbor::text(out, key);
+    cbor::head(out, 4, quint64(l.size()));
     for (const QString &s : l)
-        cborText(out, s);
+        cbor::text(out, s);
 }
 
 // Reads one text string (any chunking) and moves past it.
@@ -149,13 +106,71 @@ Result<QStringList> readStrings(QCborStreamReader &r, const QString &name)
     return out;
 }
 
-// One W (PROTOCOL.md), checked as decodeWrite() checks it.
-Result<Write> readWrite(QCborStreamReader &r)
+// One value as QCborValue::toJsonValue() gives it. Text, whole numbers, finite doubles, booleans,
+// null and lists are read straight from the stream; anything rarer goes through a QCborValue.
+bool readJsonValue(QCborStreamReader &r, QJsonValue *out)
+{
+    if (r.isString()) {
+        QString s;
+        if (!readText(r, &s))
+            return false;
+        *out = s;
+        return true;
+    }
+    if ((r.isUnsignedInteger() && r.toUnsignedInteger() <= quint64(std::numeric_limits<qint64>::max()))
+        || (r.isNegativeInteger() && quint64(r.toNegativeInteger()) <= quint64(std::numeric_limits<qint64>::max()))) {
+        *out = QJsonValue(r.toInteger());
+        return r.next();
+    }
+    if (r.isDouble() && qIsFinite(r.toDouble())) {
+        *out = r.toDouble();
+        return r.next();
+    }
+    if (r.isBool() || r.isNull()) {
+        *out = r.isNull() ? QJsonValue(QJsonValue::Null) : QJsonValue(r.toBool());
+        return r.next();
+    }
+    if (r.isArray()) {
+        if (!r.enterContainer())
+            return false;
+        QJsonArray a;
+        QJsonValue v;
+        while (r.hasNext()) {
+            if (!readJsonValue(r, &v))
+                return false;
+            a.append(v);
+        }
+        *out = a;
+        return r.leaveContainer();
+    }
+    *out = QCborValue::fromCbor(r).toJsonValue();
+    return r.lastError() == QCborError::NoError;
+}
+
+// A map with text keys (the `v` and `a` of a write) as QCborMap::toJsonObject() gives it.
+bool readJsonObject(QCborStreamReader &r, QJsonObject *out)
+{
+    if (!r.isMap() || !r.enterContainer())
+        return false;
+    QString key;
+    QJsonValue v;
+    while (r.hasNext()) {
+        if (!readText(r, &key) || !readJsonValue(r, &v))
+            return false;
+        out->insert(key, v);
+    }
+    return r.leaveContainer();
+}
+
+// One W (PROTOCOL.md), checked as decodeWrite() checks it. `body` is what `r` reads: the values
+// and parents are also kept as they came (Write::encoded), to be stored without encoding again.
+Result<Write> readWrite(QCborStreamReader &r, const QByteArray &body)
 {
     if (!r.isMap() || !r.enterContainer())
         return bad(QStringLiteral("a write must be a map"));
     Write w;
     bool d = false, s = false, h = false, rec = false, t = false, p = false, v = false, a = false;
+    QByteArrayView valuesBytes, parentsBytes("\xa0", 1); // absent parents: an empty map
     QString key;
     while (r.hasNext()) {
         if (!readText(r, &key))
@@ -175,11 +190,11 @@ Result<Write> readWrite(QCborStreamReader &r)
             ok = p = readText(r, &w.personId);
         else if (key == QLatin1String("v") || key == QLatin1String("a")) {
             const bool values = key == QLatin1String("v");
-            if (!r.isMap())
-                return bad(QStringLiteral("a write lacks a field or has one of the wrong type"));
-            const QCborValue m = QCborValue::fromCbor(r);
-            (values ? w.values : w.parents) = m.toMap().toJsonObject();
-            ok = r.lastError() == QCborError::NoError;
+            const qint64 start = r.currentOffset();
+            QJsonObject &o = values ? w.values : w.parents;
+            o = QJsonObject();
+            ok = readJsonObject(r, &o) && r.lastError() == QCborError::NoError;
+            (values ? valuesBytes : parentsBytes) = QByteArrayView(body).sliced(start, r.currentOffset() - start);
             (values ? v : a) = ok;
         } else {
             ok = r.next(); // unknown keys are ignored (PROTOCOL.md, Versioning)
@@ -194,10 +209,13 @@ Result<Write> readWrite(QCborStreamReader &r)
         return bad(QStringLiteral("a write lacks a field or has one of the wrong type"));
     if (auto st = w.check(); !st)
         return bad(st.error().message);
+    // Write::encodePayload()'s form: [values, parents].
+    w.encoded.reserve(1 + valuesBytes.size() + parentsBytes.size());
+    w.encoded.append(char(0x82)).append(valuesBytes).append(parentsBytes);
     return w;
 }
 
-Result<QList<Write>> readWrites(QCborStreamReader &r, int max)
+Result<QList<Write>> readWrites(QCborStreamReader &r, const QByteArray &body, int max)
 {
     if (!r.isArray())
         return bad(QStringLiteral("writes must be a list"));
@@ -211,7 +229,7 @@ Result<QList<Write>> readWrites(QCborStreamReader &r, int max)
     while (r.hasNext()) {
         if (out.size() >= max)
             return bad(QStringLiteral("at most %1 writes per message").arg(max));
-        auto w = readWrite(r);
+        auto w = readWrite(r, body);
         if (!w)
             return w.error();
         out.append(std::move(w).value());
@@ -275,23 +293,36 @@ Result<QByteArray> encodeStoredWrite(const Write &ids, const QByteArray &payload
     QByteArray out;
     out.reserve(payload.size() + 160);
     // The keys in encodeWrite()'s order, so the bytes are the same.
-    cborHead(out, 5, 8);
-    cborText(out, QStringLiteral("d"));
-    cborText(out, ids.device);
-    cborText(out, QStringLiteral("s"));
-    cborInt(out, ids.seq);
+    cbor::head(out, 5, 8);
+    cbor::text(out, QStringLiteral("d"));
+    cbor::text(out, ids.device);
+    cbor::text(out, QStringLiteral("s"));
+    cbor::integer(out, ids.seq);
     for (const auto &[key, value] :
          {std::pair(QStringLiteral("h"), &ids.hlc), std::pair(QStringLiteral("r"), &ids.recordId),
           std::pair(QStringLiteral("t"), &ids.type), std::pair(QStringLiteral("p"), &ids.personId)}) {
-        cborText(out, key);
-        cborText(out, *value);
+        cbor::text(out, key);
+        cbor::text(out, *value);
     }
-    cborText(out, QStringLiteral("v"));
+    cbor::text(out, QStringLiteral("v"));
     out.append(payload.constData() + v, a - v);
-    cborText(out, QStringLiteral("a"));
+    cbor::text(out, QStringLiteral("a"));
     out.append(payload.constData() + a, end - a);
     return out;
 }
+
+namespace {
+
+// The CBOR of encodeWrite(w), spliced from Write::encoded when the write carries it.
+QByteArray writeBytes(const Write &w)
+{
+    if (!w.encoded.isEmpty())
+        if (auto spliced = encodeStoredWrite(w, w.encoded))
+            return std::move(spliced).value();
+    return encodeWrite(w).toCborValue().toCbor();
+}
+
+} // namespace
 
 // Short keys: a pull of 100,000 writes repeats them 100,000 times.
 QCborMap encodeWrite(const Write &w)
@@ -334,7 +365,14 @@ Result<Write> decodeWrite(const QCborValue &v)
 
 QByteArray PushRequest::encode() const
 {
-    return QCborMap{{QStringLiteral("writes"), writeArray(writes)}}.toCborValue().toCbor();
+    // By hand, as PullResponse::encode(): the same bytes as a QCborMap of the writes.
+    QByteArray out;
+    cbor::head(out, 5, 1);
+    cbor::text(out, QStringLiteral("writes"));
+    cbor::head(out, 4, quint64(writes.size()));
+    for (const Write &w : writes)
+        out += writeBytes(w);
+    return out;
 }
 
 Result<PushRequest> PushRequest::decode(const QByteArray &body)
@@ -344,7 +382,7 @@ Result<PushRequest> PushRequest::decode(const QByteArray &body)
     auto st = readMessage(body, [&](const QString &key, QCborStreamReader &r) -> Status {
         if (key != QLatin1String("writes"))
             return r.next() ? Status() : bad(QStringLiteral("truncated"));
-        auto ws = readWrites(r, MaxWritesPerPush);
+        auto ws = readWrites(r, body, MaxWritesPerPush);
         if (!ws)
             return ws.error();
         out.writes = std::move(ws).value();
@@ -446,24 +484,24 @@ QByteArray PullResponse::encode() const
     out.reserve(1024
                 + std::accumulate(encodedWrites.cbegin(), encodedWrites.cend(), qsizetype(0),
                                   [](qsizetype n, const QByteArray &w) { return n + w.size(); }));
-    cborHead(out, 5, remaining >= 0 ? 7 : 5);
-    cborText(out, QStringLiteral("writes"));
-    cborHead(out, 4, quint64(writes.size() + encodedWrites.size()));
+    cbor::head(out, 5, remaining >= 0 ? 7 : 5);
+    cbor::text(out, QStringLiteral("writes"));
+    cbor::head(out, 4, quint64(writes.size() + encodedWrites.size()));
     for (const Write &w : writes)
-        out += encodeWrite(w).toCborValue().toCbor();
+        out += writeBytes(w);
     for (const QByteArray &w : encodedWrites)
         out += w;
-    cborText(out, QStringLiteral("cursor"));
-    cborInt(out, cursor);
-    cborText(out, QStringLiteral("more"));
-    out += char(more ? 0xf5 : 0xf4);
+    cbor::text(out, QStringLiteral("cursor"));
+    cbor::integer(out, cursor);
+    cbor::text(out, QStringLiteral("more"));
+    cbor::boolean(out, more);
     cborStrings(out, QStringLiteral("delivered"), delivered);
     cborStrings(out, QStringLiteral("purge"), purge);
     if (remaining >= 0) {
-        cborText(out, QStringLiteral("remaining"));
-        cborInt(out, remaining);
-        cborText(out, QStringLiteral("remaining_bytes"));
-        cborInt(out, qMax<qint64>(0, remainingBytes));
+        cbor::text(out, QStringLiteral("remaining"));
+        cbor::integer(out, remaining);
+        cbor::text(out, QStringLiteral("remaining_bytes"));
+        cbor::integer(out, qMax<qint64>(0, remainingBytes));
     }
     return out;
 }
@@ -474,7 +512,7 @@ Result<PullResponse> PullResponse::decode(const QByteArray &body)
     bool haveWrites = false, haveCursor = false;
     auto st = readMessage(body, [&](const QString &key, QCborStreamReader &r) -> Status {
         if (key == QLatin1String("writes")) {
-            auto ws = readWrites(r, MaxPullLimit * 4);
+            auto ws = readWrites(r, body, MaxPullLimit * 4);
             if (!ws)
                 return ws.error();
             out.writes = std::move(ws).value();

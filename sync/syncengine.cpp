@@ -162,7 +162,7 @@ SyncSummary SyncEngine::syncAndWait()
 
 void SyncEngine::pushStep()
 {
-    auto pending = m_store.pendingWrites(pushBatch);
+    auto pending = m_store.pendingWrites(pushBatch, false);
     if (!pending)
         return finish(false, pending.error().message);
     if (pending.value().isEmpty())
@@ -281,7 +281,9 @@ void SyncEngine::applyPage(const Reply &r)
     Q_EMIT progressChanged();
     if (prefetch)
         return; // its answer continues the run
-    if (page.more)
+    // What this page delivered or what was purged is confirmed by one more pull in this run, so
+    // the server knows what the device holds when the run ends rather than at the next one.
+    if (page.more || !page.delivered.isEmpty() || !purged.isEmpty())
         return pullStep();
     finish(true);
 }

@@ -38,15 +38,55 @@ QDate date(const QJsonValue &v)
     return QDate::fromString(v.toString(), Qt::ISODate);
 }
 
+// What a search matches: "given family chi" folded to lower case.
+QString folded(const CaseloadEntry &e)
+{
+    return (e.givenName + QLatin1Char(' ') + e.familyName + QLatin1Char(' ') + e.chi).toCaseFolded();
+}
+
+// A search as typed: all digits is a CHI prefix, anything else words that must all appear.
+class SearchQuery
+{
+public:
+    explicit SearchQuery(const QString &search)
+        : m_terms(search.toCaseFolded().split(QLatin1Char(' '), Qt::SkipEmptyParts))
+    {
+        for (QChar c : search)
+            if (c.isDigit())
+                m_digits += c;
+        m_chi = !m_digits.isEmpty() && m_digits.size() == search.trimmed().remove(QLatin1Char(' ')).size();
+    }
+    // False when every entry matches, so callers can skip folding names.
+    [[nodiscard]] bool needsFolded() const { return !m_chi && !m_terms.isEmpty(); }
+    [[nodiscard]] bool matches(const CaseloadEntry &e, const QString &folded) const
+    {
+        if (m_chi)
+            return e.chi.startsWith(m_digits);
+        for (const QString &t : m_terms)
+            if (!folded.contains(t))
+                return false;
+        return true;
+    }
+
+private:
+    QStringList m_terms;
+    QString m_digits;
+    bool m_chi = false;
+};
+
 } // namespace
 
 namespace summary {
 
-void fold(QJsonObject &s, const RecordState &record)
+bool fold(QJsonObject &s, const RecordState &record)
 {
+    const QString &t = record.type;
+    // Most records (concerns, notes...) say nothing here: skip building their values.
+    if (t != QLatin1String("person") && t != QLatin1String("referral") && t != QLatin1String("care_action")
+        && t != QLatin1String("assessment") && t != QLatin1String("case_status"))
+        return false;
     const QJsonObject v = record.values();
     const bool live = !record.isDeleted();
-    const QString &t = record.type;
     if (t == QLatin1String("person")) {
         QJsonObject p{{QStringLiteral("g"), str(v, "given_name")},   {QStringLiteral("f"), str(v, "family_name")},
                       {QStringLiteral("c"), str(v, "chi_number")},   {QStringLiteral("b"), str(v, "date_of_birth")},
@@ -68,6 +108,7 @@ void fold(QJsonObject &s, const RecordState &record)
         setEntry(s, kStatuses, record.id,
                  live ? QJsonValue(QJsonArray{str(v, "status"), str(v, "date")}) : QJsonValue(QJsonValue::Undefined));
     }
+    return true;
 }
 
 } // namespace summary
@@ -147,16 +188,37 @@ CaseloadEntry caseloadEntry(const QString &personId, const QJsonObject &s, const
 
 CaseloadIndex::CaseloadIndex(QList<CaseloadEntry> entries) : m_entries(std::move(entries))
 {
-    std::sort(m_entries.begin(), m_entries.end(), [](const CaseloadEntry &a, const CaseloadEntry &b) {
-        if (const int c = a.familyName.compare(b.familyName, Qt::CaseInsensitive); c != 0)
-            return c < 0;
-        if (const int c = a.givenName.compare(b.givenName, Qt::CaseInsensitive); c != 0)
-            return c < 0;
-        return a.personId < b.personId;
-    });
+    std::sort(m_entries.begin(), m_entries.end(), &CaseloadIndex::before);
     m_folded.reserve(m_entries.size());
     for (const CaseloadEntry &e : std::as_const(m_entries))
-        m_folded << (e.givenName + QLatin1Char(' ') + e.familyName + QLatin1Char(' ') + e.chi).toCaseFolded();
+        m_folded << folded(e);
+}
+
+bool CaseloadIndex::before(const CaseloadEntry &a, const CaseloadEntry &b)
+{
+    if (const int c = a.familyName.compare(b.familyName, Qt::CaseInsensitive); c != 0)
+        return c < 0;
+    if (const int c = a.givenName.compare(b.givenName, Qt::CaseInsensitive); c != 0)
+        return c < 0;
+    return a.personId < b.personId;
+}
+
+QList<CaseloadEntry> CaseloadIndex::firstPage(const QList<CaseloadEntry> &entries, const QString &search, Filter filter,
+                                              const QDate &today, int count)
+{
+    const SearchQuery query(search);
+    QList<const CaseloadEntry *> found;
+    for (const CaseloadEntry &e : entries)
+        if (matches(e, filter, today) && query.matches(e, query.needsFolded() ? folded(e) : QString()))
+            found << &e;
+    const auto end = found.begin() + qMin(qsizetype(count), found.size());
+    std::partial_sort(found.begin(), end, found.end(),
+                      [](const CaseloadEntry *a, const CaseloadEntry *b) { return before(*a, *b); });
+    QList<CaseloadEntry> out;
+    out.reserve(end - found.begin());
+    for (auto it = found.begin(); it != end; ++it)
+        out << **it;
+    return out;
 }
 
 bool CaseloadIndex::matches(const CaseloadEntry &e, Filter filter, const QDate &today)
@@ -180,28 +242,11 @@ bool CaseloadIndex::matches(const CaseloadEntry &e, Filter filter, const QDate &
 
 QList<int> CaseloadIndex::select(const QString &search, Filter filter, const QDate &today) const
 {
-    const QStringList terms = search.toCaseFolded().split(QLatin1Char(' '), Qt::SkipEmptyParts);
-    QString digits;
-    for (QChar c : search)
-        if (c.isDigit())
-            digits += c;
-    const bool chiSearch = !digits.isEmpty() && digits.size() == search.trimmed().remove(QLatin1Char(' ')).size();
+    const SearchQuery query(search);
     QList<int> out;
-    for (int i = 0; i < m_entries.size(); ++i) {
-        if (!matches(m_entries[i], filter, today))
-            continue;
-        if (chiSearch) {
-            if (!m_entries[i].chi.startsWith(digits))
-                continue;
-        } else {
-            bool all = true;
-            for (const QString &t : terms)
-                all = all && m_folded[i].contains(t);
-            if (!all)
-                continue;
-        }
-        out << i;
-    }
+    for (int i = 0; i < m_entries.size(); ++i)
+        if (matches(m_entries[i], filter, today) && query.matches(m_entries[i], m_folded[i]))
+            out << i;
     return out;
 }
 

@@ -15,7 +15,8 @@ namespace hearth {
 namespace summary {
 
 // Folds one record's current state into its person's summary (replacing what it said before).
-void fold(QJsonObject &summary, const RecordState &record);
+// False when records of its type are not part of a summary (the summary is then unchanged).
+bool fold(QJsonObject &summary, const RecordState &record);
 
 } // namespace summary
 
@@ -58,6 +59,12 @@ public:
     // Positions in entries() matching a name/CHI search and a filter, in display order.
     [[nodiscard]] QList<int> select(const QString &search, Filter filter, const QDate &today) const;
     [[nodiscard]] static bool matches(const CaseloadEntry &e, Filter filter, const QDate &today);
+    // Display order: family name, given name (case-insensitive), then id, so the order is total.
+    [[nodiscard]] static bool before(const CaseloadEntry &a, const CaseloadEntry &b);
+    // The first `count` entries that select() would list first, in the same order, without sorting
+    // or folding the whole caseload: what a list shows before the full index is built.
+    [[nodiscard]] static QList<CaseloadEntry> firstPage(const QList<CaseloadEntry> &entries, const QString &search,
+                                                        Filter filter, const QDate &today, int count);
 
 private:
     QList<CaseloadEntry> m_entries; // sorted by family name, given name, id

@@ -129,37 +129,83 @@ Result<QByteArray> deriveKey(const QByteArray &passcode, const KdfParams &params
     return out;
 }
 
+namespace {
+
+// AES-GCM over a context: `cipher` and `key` set the key up (both null: the context keeps the
+// key it was given before, and only the nonce and the GCM state are reset).
+Result<QByteArray> gcmSeal(EVP_CIPHER_CTX *ctx, const EVP_CIPHER *cipher, const unsigned char *key,
+                           const unsigned char *nonce, const QByteArray &plaintext, const QByteArray &aad)
+{
+    QByteArray out(NonceSize + plaintext.size() + TagSize, Qt::Uninitialized);
+    auto *dst = reinterpret_cast<unsigned char *>(out.data());
+    memcpy(dst, nonce, NonceSize);
+    int len = 0, total = 0;
+    if (EVP_EncryptInit_ex2(ctx, cipher, key, nonce, nullptr) != 1)
+        return makeError(ErrorCode::Io, opensslError("AES-GCM init"));
+    if (!aad.isEmpty()
+        && EVP_EncryptUpdate(ctx, nullptr, &len, reinterpret_cast<const unsigned char *>(aad.constData()),
+                             int(aad.size()))
+            != 1)
+        return makeError(ErrorCode::Io, opensslError("AES-GCM aad"));
+    if (EVP_EncryptUpdate(ctx, dst + NonceSize, &len, reinterpret_cast<const unsigned char *>(plaintext.constData()),
+                          int(plaintext.size()))
+        != 1)
+        return makeError(ErrorCode::Io, opensslError("AES-GCM encrypt"));
+    total = len;
+    if (EVP_EncryptFinal_ex(ctx, dst + NonceSize + total, &len) != 1)
+        return makeError(ErrorCode::Io, opensslError("AES-GCM final"));
+    total += len;
+    if (EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, TagSize, dst + NonceSize + total) != 1)
+        return makeError(ErrorCode::Io, opensslError("AES-GCM tag"));
+    out.resize(NonceSize + total + TagSize);
+    return out;
+}
+
+Result<QByteArray> gcmOpen(EVP_CIPHER_CTX *ctx, const EVP_CIPHER *cipher, const unsigned char *key,
+                           const QByteArray &sealed, const QByteArray &aad)
+{
+    if (sealed.size() < NonceSize + TagSize)
+        return makeError(ErrorCode::Corrupt, QStringLiteral("Encrypted data is truncated"));
+    const auto *src = reinterpret_cast<const unsigned char *>(sealed.constData());
+    const int ctLen = int(sealed.size()) - NonceSize - TagSize;
+    QByteArray out(ctLen, Qt::Uninitialized);
+    auto *dst = reinterpret_cast<unsigned char *>(out.data());
+    int len = 0, total = 0;
+    if (EVP_DecryptInit_ex2(ctx, cipher, key, src, nullptr) != 1)
+        return makeError(ErrorCode::Io, opensslError("AES-GCM init"));
+    if (!aad.isEmpty()
+        && EVP_DecryptUpdate(ctx, nullptr, &len, reinterpret_cast<const unsigned char *>(aad.constData()),
+                             int(aad.size()))
+            != 1)
+        return makeError(ErrorCode::Io, opensslError("AES-GCM aad"));
+    if (EVP_DecryptUpdate(ctx, dst, &len, src + NonceSize, ctLen) != 1)
+        return makeError(ErrorCode::Corrupt, opensslError("AES-GCM decrypt"));
+    total = len;
+    QByteArray tag(reinterpret_cast<const char *>(src + NonceSize + ctLen), TagSize);
+    if (EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, TagSize, tag.data()) != 1)
+        return makeError(ErrorCode::Io, opensslError("AES-GCM set tag"));
+    if (EVP_DecryptFinal_ex(ctx, dst + total, &len) != 1) {
+        ERR_clear_error();
+        return makeError(ErrorCode::Corrupt,
+                         QStringLiteral("Encrypted data failed its integrity check (tampered, swapped or wrong key)"));
+    }
+    out.resize(total + len);
+    return out;
+}
+
+// Nonces drawn per block: one DRBG call per this many seals.
+constexpr int kNoncesPerDraw = 256;
+
+} // namespace
+
 Result<QByteArray> sealWithNonce(const QByteArray &key, const QByteArray &nonce, const QByteArray &plaintext,
                                  const QByteArray &aad)
 {
     if (key.size() != KeySize || nonce.size() != NonceSize)
         return makeError(ErrorCode::Usage, QStringLiteral("AES-256-GCM needs a 32-byte key and a 12-byte nonce"));
     std::unique_ptr<EVP_CIPHER_CTX, CtxFree> ctx(EVP_CIPHER_CTX_new());
-    const auto *k = reinterpret_cast<const unsigned char *>(key.constData());
-    const auto *iv = reinterpret_cast<const unsigned char *>(nonce.constData());
-    QByteArray out(NonceSize + plaintext.size() + TagSize, Qt::Uninitialized);
-    auto *dst = reinterpret_cast<unsigned char *>(out.data());
-    memcpy(dst, iv, NonceSize);
-    int len = 0, total = 0;
-    if (EVP_EncryptInit_ex2(ctx.get(), aes256gcm(), k, iv, nullptr) != 1)
-        return makeError(ErrorCode::Io, opensslError("AES-GCM init"));
-    if (!aad.isEmpty()
-        && EVP_EncryptUpdate(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char *>(aad.constData()),
-                             int(aad.size()))
-            != 1)
-        return makeError(ErrorCode::Io, opensslError("AES-GCM aad"));
-    if (EVP_EncryptUpdate(ctx.get(), dst + NonceSize, &len,
-                          reinterpret_cast<const unsigned char *>(plaintext.constData()), int(plaintext.size()))
-        != 1)
-        return makeError(ErrorCode::Io, opensslError("AES-GCM encrypt"));
-    total = len;
-    if (EVP_EncryptFinal_ex(ctx.get(), dst + NonceSize + total, &len) != 1)
-        return makeError(ErrorCode::Io, opensslError("AES-GCM final"));
-    total += len;
-    if (EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, TagSize, dst + NonceSize + total) != 1)
-        return makeError(ErrorCode::Io, opensslError("AES-GCM tag"));
-    out.resize(NonceSize + total + TagSize);
-    return out;
+    return gcmSeal(ctx.get(), aes256gcm(), reinterpret_cast<const unsigned char *>(key.constData()),
+                   reinterpret_cast<const unsigned char *>(nonce.constData()), plaintext, aad);
 }
 
 Result<QByteArray> seal(const QByteArray &key, const QByteArray &plaintext, const QByteArray &aad)
@@ -171,36 +217,50 @@ Result<QByteArray> open(const QByteArray &key, const QByteArray &sealed, const Q
 {
     if (key.size() != KeySize)
         return makeError(ErrorCode::Usage, QStringLiteral("AES-256-GCM needs a 32-byte key"));
-    if (sealed.size() < NonceSize + TagSize)
-        return makeError(ErrorCode::Corrupt, QStringLiteral("Encrypted data is truncated"));
     std::unique_ptr<EVP_CIPHER_CTX, CtxFree> ctx(EVP_CIPHER_CTX_new());
-    const auto *src = reinterpret_cast<const unsigned char *>(sealed.constData());
-    const int ctLen = int(sealed.size()) - NonceSize - TagSize;
-    QByteArray out(ctLen, Qt::Uninitialized);
-    auto *dst = reinterpret_cast<unsigned char *>(out.data());
-    int len = 0, total = 0;
-    if (EVP_DecryptInit_ex2(ctx.get(), aes256gcm(), reinterpret_cast<const unsigned char *>(key.constData()), src,
-                            nullptr)
-        != 1)
-        return makeError(ErrorCode::Io, opensslError("AES-GCM init"));
-    if (!aad.isEmpty()
-        && EVP_DecryptUpdate(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char *>(aad.constData()),
-                             int(aad.size()))
-            != 1)
-        return makeError(ErrorCode::Io, opensslError("AES-GCM aad"));
-    if (EVP_DecryptUpdate(ctx.get(), dst, &len, src + NonceSize, ctLen) != 1)
-        return makeError(ErrorCode::Corrupt, opensslError("AES-GCM decrypt"));
-    total = len;
-    QByteArray tag(reinterpret_cast<const char *>(src + NonceSize + ctLen), TagSize);
-    if (EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, TagSize, tag.data()) != 1)
-        return makeError(ErrorCode::Io, opensslError("AES-GCM set tag"));
-    if (EVP_DecryptFinal_ex(ctx.get(), dst + total, &len) != 1) {
+    return gcmOpen(ctx.get(), aes256gcm(), reinterpret_cast<const unsigned char *>(key.constData()), sealed, aad);
+}
+
+struct Cipher::Contexts {
+    std::unique_ptr<EVP_CIPHER_CTX, CtxFree> enc{EVP_CIPHER_CTX_new()};
+    std::unique_ptr<EVP_CIPHER_CTX, CtxFree> dec{EVP_CIPHER_CTX_new()};
+    bool keyed = false;
+    QByteArray nonces; // drawn from the DRBG, each used once
+    qsizetype next = 0;
+};
+
+Cipher::Cipher(const QByteArray &key) : d(std::make_unique<Contexts>())
+{
+    // The contexts keep the expanded key (EVP_CIPHER_CTX_free cleanses it); later calls only
+    // change the nonce.
+    const auto *k = reinterpret_cast<const unsigned char *>(key.constData());
+    d->keyed = key.size() == KeySize && d->enc && d->dec
+        && EVP_EncryptInit_ex2(d->enc.get(), aes256gcm(), k, nullptr, nullptr) == 1
+        && EVP_DecryptInit_ex2(d->dec.get(), aes256gcm(), k, nullptr, nullptr) == 1;
+    if (!d->keyed)
         ERR_clear_error();
-        return makeError(ErrorCode::Corrupt,
-                         QStringLiteral("Encrypted data failed its integrity check (tampered, swapped or wrong key)"));
+}
+
+Cipher::~Cipher() = default;
+
+Result<QByteArray> Cipher::seal(const QByteArray &plaintext, const QByteArray &aad)
+{
+    if (!d->keyed)
+        return makeError(ErrorCode::Usage, QStringLiteral("AES-256-GCM needs a 32-byte key"));
+    if (d->next + NonceSize > d->nonces.size()) {
+        d->nonces = randomBytes(NonceSize * kNoncesPerDraw);
+        d->next = 0;
     }
-    out.resize(total + len);
-    return out;
+    const auto *nonce = reinterpret_cast<const unsigned char *>(d->nonces.constData() + d->next);
+    d->next += NonceSize;
+    return gcmSeal(d->enc.get(), nullptr, nullptr, nonce, plaintext, aad);
+}
+
+Result<QByteArray> Cipher::open(const QByteArray &sealed, const QByteArray &aad)
+{
+    if (!d->keyed)
+        return makeError(ErrorCode::Usage, QStringLiteral("AES-256-GCM needs a 32-byte key"));
+    return gcmOpen(d->dec.get(), nullptr, nullptr, sealed, aad);
 }
 
 } // namespace hearth::crypto

@@ -1,8 +1,9 @@
 #include "merge.h"
 
+#include "cborwriter.h"
+
 #include <QCborArray>
 #include <QCborMap>
-#include <QCborStreamWriter>
 #include <QCborValue>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -148,6 +149,14 @@ QList<Conflict> RecordState::conflicts() const
     return out;
 }
 
+bool RecordState::hasConflicts() const
+{
+    for (const FieldState &f : fields)
+        if (f.inConflict())
+            return true;
+    return isDeleted() && !conflicts().isEmpty();
+}
+
 QJsonArray RecordState::editParents(const QString &field) const
 {
     auto it = fields.constFind(field);
@@ -216,29 +225,29 @@ Result<RecordState> RecordState::fromJson(const QJsonObject &o)
 
 namespace {
 
-void writeValue(QCborStreamWriter &w, const QJsonValue &v)
+void writeValue(QByteArray &out, const QJsonValue &v)
 {
     switch (v.type()) {
     case QJsonValue::String:
-        w.append(v.toString());
+        cbor::text(out, v.toString());
         return;
     case QJsonValue::Bool:
-        w.append(v.toBool());
+        cbor::boolean(out, v.toBool());
         return;
     case QJsonValue::Null:
-        w.append(QCborSimpleType::Null);
+        cbor::null(out);
         return;
     case QJsonValue::Double: {
         const double d = v.toDouble();
         // Whole numbers as integers, so the value reads back as the same JSON number.
         if (d == double(qint64(d)) && qAbs(d) < 9007199254740992.0)
-            w.append(qint64(d));
+            cbor::integer(out, qint64(d));
         else
-            w.append(d);
+            cbor::float64(out, d);
         return;
     }
     default:
-        QCborValue::fromJsonValue(v).toCbor(w);
+        out += QCborValue::fromJsonValue(v).toCbor();
     }
 }
 
@@ -246,35 +255,29 @@ void writeValue(QCborStreamWriter &w, const QJsonValue &v)
 
 QByteArray RecordState::encode() const
 {
+    // Written straight into the buffer (cborwriter.h): a page of a first sync encodes thousands.
     QByteArray out;
     out.reserve(256);
-    QCborStreamWriter w(&out);
-    w.startArray(4);
-    w.append(id);
-    w.append(type);
-    w.append(personId);
-    w.startMap(fields.size());
+    cbor::head(out, 4, 4);
+    cbor::text(out, id);
+    cbor::text(out, type);
+    cbor::text(out, personId);
+    cbor::head(out, 5, quint64(fields.size()));
     for (auto it = fields.cbegin(); it != fields.cend(); ++it) {
-        w.append(it.key());
-        w.startArray(2);
-        w.startArray(it->heads.size());
+        cbor::text(out, it.key());
+        cbor::head(out, 4, 2);
+        cbor::head(out, 4, quint64(it->heads.size()));
         for (const Head &h : it->heads) {
-            w.startArray(h.seen.isEmpty() ? 2 : 3);
-            w.append(h.hlc);
-            writeValue(w, h.value);
+            cbor::head(out, 4, h.seen.isEmpty() ? 2 : 3);
+            cbor::text(out, h.hlc);
+            writeValue(out, h.value);
             if (!h.seen.isEmpty())
-                QCborValue::fromJsonValue(h.seen).toCbor(w);
-            w.endArray();
+                out += QCborValue::fromJsonValue(h.seen).toCbor();
         }
-        w.endArray();
-        w.startArray(it->pending.size());
+        cbor::head(out, 4, quint64(it->pending.size()));
         for (const QString &p : it->pending)
-            w.append(p);
-        w.endArray();
-        w.endArray();
+            cbor::text(out, p);
     }
-    w.endMap();
-    w.endArray();
     return out;
 }
 

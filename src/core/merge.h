@@ -57,6 +57,8 @@ public:
     [[nodiscard]] QJsonObject values() const;
     [[nodiscard]] QJsonValue value(const QString &field) const;
     [[nodiscard]] QList<Conflict> conflicts() const;
+    // !conflicts().isEmpty(), without building the list for a live record.
+    [[nodiscard]] bool hasConflicts() const;
 
     // Parents a new local edit of `field` declares: the heads holding the winning value only, so
     // an ordinary edit never silently resolves a conflict.

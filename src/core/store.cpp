@@ -29,18 +29,26 @@ QByteArray compact(const QJsonObject &o)
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 
+// The additional data binding a ciphertext to its row, "hearth:<kind>:v1|part|part...", built as
+// bytes (it is made for every record and write of a page): the same bytes as the QString::arg()
+// form stores were written with, since ids, types and clocks never hold '%'.
+QByteArray aad(const char *prefix, std::initializer_list<QByteArrayView> parts)
+{
+    QByteArray out(prefix);
+    for (QByteArrayView p : parts)
+        out.append('|').append(p);
+    return out;
+}
+
 QByteArray recordAad(const QString &id, const QString &type, const QString &person, qint64 version)
 {
-    return QStringLiteral("hearth:record:v1|%1|%2|%3|%4").arg(id, type, person).arg(version).toUtf8();
+    return aad("hearth:record:v1", {id.toUtf8(), type.toUtf8(), person.toUtf8(), QByteArray::number(version)});
 }
 
 QByteArray writeAad(const Write &w)
 {
-    return QStringLiteral("hearth:write:v1|%1|%2|%3|%4|%5|%6")
-        .arg(w.device)
-        .arg(w.seq)
-        .arg(w.hlc, w.recordId, w.type, w.personId)
-        .toUtf8();
+    return aad("hearth:write:v1", {w.device.toUtf8(), QByteArray::number(w.seq), w.hlc.toUtf8(), w.recordId.toUtf8(),
+                                   w.type.toUtf8(), w.personId.toUtf8()});
 }
 
 QByteArray keyAad(const QString &storeId)
@@ -168,18 +176,29 @@ struct Store::Impl {
 
     qint64 now() const { return options.now ? options.now() : QDateTime::currentMSecsSinceEpoch(); }
 
+    // The data key set up once per connection (made on first use: the key is known only after
+    // unlocking). Mutable: reading decrypts.
+    mutable std::unique_ptr<crypto::Cipher> cipher;
+
+    crypto::Cipher &dataCipher() const
+    {
+        if (!cipher)
+            cipher = std::make_unique<crypto::Cipher>(key);
+        return *cipher;
+    }
+
     Result<QByteArray> seal(const QByteArray &plain, const QByteArray &aad) const
     {
         if (!encrypted)
             return plain;
-        return crypto::seal(key, plain, aad);
+        return dataCipher().seal(plain, aad);
     }
 
     Result<QByteArray> unseal(const QByteArray &blob, const QByteArray &aad) const
     {
         if (!encrypted)
             return blob;
-        return crypto::open(key, blob, aad);
+        return dataCipher().open(blob, aad);
     }
 
     QString meta(const QString &k) const
@@ -246,7 +265,7 @@ struct Store::Impl {
         auto st = db->prepare("INSERT OR REPLACE INTO records(id, type, person_id, version, deleted, "
                               "conflicted, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
         st.bind(1, s.id).bind(2, s.type).bind(3, s.personId).bind(4, version);
-        st.bind(5, qint64(s.isDeleted())).bind(6, qint64(!s.conflicts().isEmpty())).bind(7, blob.value());
+        st.bind(5, qint64(s.isDeleted())).bind(6, qint64(s.hasConflicts())).bind(7, blob.value());
         st.step();
         if (!st.ok())
             return makeError(ErrorCode::Io, QStringLiteral("Cannot save a record: %1").arg(st.error()));
@@ -275,7 +294,8 @@ struct Store::Impl {
         return st.step();
     }
 
-    Result<Write> decodeWrite(Query &st) const
+    // Without `values`, only Write::encoded carries the values and parents (what a push sends).
+    Result<Write> decodeWrite(Query &st, bool values = true) const
     {
         Write w;
         w.device = st.text(0);
@@ -291,6 +311,10 @@ struct Store::Impl {
                                  .arg(w.device)
                                  .arg(w.seq)
                                  .arg(plain.error().message));
+        if (!values && !plain.value().startsWith('{')) { // the JSON form of older stores is decoded
+            w.encoded = plain.value();
+            return w;
+        }
         if (auto decoded = w.decodePayload(plain.value()); !decoded)
             return decoded.error();
         return w;
@@ -338,7 +362,12 @@ struct Store::Impl {
     // Folds changed records into their people's summaries; called inside the write transaction.
     Status foldSummaries(const QList<const RecordState *> &changed)
     {
-        QHash<QString, Summary> sums;
+        struct Folding {
+            Summary sum;
+            bool changed = false;
+        };
+        QHash<QString, Folding> sums;
+        sums.reserve(changed.size());
         for (const RecordState *r : changed) {
             if (r->personId.isEmpty())
                 continue;
@@ -347,13 +376,16 @@ struct Store::Impl {
                 auto loaded = loadSummary(r->personId);
                 if (!loaded)
                     return loaded.error();
-                it = sums.insert(r->personId, loaded.value());
+                it = sums.insert(r->personId, Folding{loaded.value()});
             }
-            summary::fold(it->data, *r);
+            it->changed |= summary::fold(it->sum.data, *r);
         }
+        // A summary the records did not change is not sealed and written again; a person's row
+        // is still created with their first record.
         for (auto it = sums.cbegin(); it != sums.cend(); ++it)
-            if (auto st = saveSummary(it.key(), it.value()); !st)
-                return st;
+            if (it->changed || it->sum.version == 0)
+                if (auto st = saveSummary(it.key(), it->sum); !st)
+                    return st;
         return {};
     }
 
@@ -581,6 +613,7 @@ Status Store::Impl::unlock(const QByteArray &passcode)
                              .arg(left == 1 ? QString() : QStringLiteral("s")));
     }
     key = dataKey.value();
+    cipher.reset();
     crypto::wipe(dataKey.value());
     return setMeta(QStringLiteral("failed_attempts"), QStringLiteral("0"));
 }
@@ -1040,14 +1073,14 @@ Status Store::resolve(const QString &id, const QString &field, const QJsonValue 
 
 // ---- sync support ----
 
-Result<QList<Write>> Store::pendingWrites(int limit) const
+Result<QList<Write>> Store::pendingWrites(int limit, bool decodeValues) const
 {
     auto st = d->db->prepare("SELECT device, seq, hlc, record_id, type, person_id, payload, sent FROM writes "
                              "WHERE sent = 0 AND device = ?1 ORDER BY seq LIMIT ?2");
     st.bind(1, d->deviceId).bind(2, qint64(limit));
     QList<Write> out;
     while (st.step()) {
-        auto w = d->decodeWrite(st);
+        auto w = d->decodeWrite(st, decodeValues);
         if (!w)
             return w.error();
         out.append(std::move(w).value());

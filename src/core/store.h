@@ -126,8 +126,9 @@ public:
         QString device;
         qint64 seq = 0;
     };
-    // This device's writes the server has not yet acknowledged, oldest first.
-    [[nodiscard]] Result<QList<Write>> pendingWrites(int limit) const;
+    // This device's writes the server has not yet acknowledged, oldest first. Without
+    // `decodeValues` their values and parents are left encoded in Write::encoded (all a push needs).
+    [[nodiscard]] Result<QList<Write>> pendingWrites(int limit, bool decodeValues = true) const;
     [[nodiscard]] Result<qint64> pendingCount() const;
     // Marks writes the server stored durably; only then are they no longer pending.
     Status markSent(const QList<WriteId> &ids);

@@ -13,11 +13,14 @@ namespace hearth {
 
 QByteArray Write::encodePayload() const
 {
+    if (!encoded.isEmpty())
+        return encoded;
     return QCborArray{QCborMap::fromJsonObject(values), QCborMap::fromJsonObject(parents)}.toCborValue().toCbor();
 }
 
 Status Write::decodePayload(const QByteArray &bytes)
 {
+    encoded.clear();
     if (bytes.startsWith('{')) {
         const QJsonObject o = QJsonDocument::fromJson(bytes).object();
         values = o.value(QStringLiteral("values")).toObject();

@@ -21,6 +21,10 @@ struct Write {
     QString personId;
     QJsonObject values;  // field -> new value
     QJsonObject parents; // field -> [hlc, ...] the author saw as that field's current value(s)
+    // encodePayload() as it arrived in a push or pull body (or as a push reads it from the log), so
+    // storing or sending the write does not encode it again; empty when not kept. Whoever changes
+    // values or parents clears it.
+    QByteArray encoded;
 
     // The encrypted part of a log entry (values and parents: everything that may describe a
     // person), as compact CBOR; decodePayload() also reads the JSON form older stores hold.

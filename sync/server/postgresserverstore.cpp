@@ -65,6 +65,7 @@ const char *const kSchema[] = {
         caseload TEXT,
         deleted BOOLEAN NOT NULL
     ))SQL",
+    R"SQL(CREATE INDEX IF NOT EXISTS persons_caseload ON persons (caseload, person_id))SQL",
     R"SQL(CREATE TABLE IF NOT EXISTS delivered (
         device_id TEXT COLLATE "C" NOT NULL,
         person_id TEXT COLLATE "C" NOT NULL,
@@ -833,7 +834,8 @@ Result<qint64> PostgresServerStore::countAfter(qint64 after, const QSet<QString>
     return intAt(r.value().get(), 0, 0);
 }
 
-Result<QList<StoredWrite>> PostgresServerStore::writesInCaseloads(qint64 after, const QStringList &caseloads, int limit)
+Result<QList<StoredWrite>> PostgresServerStore::writesInCaseloads(qint64 after, const QStringList &caseloads, int limit,
+                                                                  const QString &exceptDevice)
 {
     if (caseloads.isEmpty() || limit <= 0)
         return QList<StoredWrite>();
@@ -842,14 +844,15 @@ Result<QList<StoredWrite>> PostgresServerStore::writesInCaseloads(qint64 after, 
         return c.error();
     auto r = c.value()->exec("SELECT w.seq, w.device, w.dseq, w.hlc, w.record_id, w.type, w.person_id, w.payload "
                              "FROM writes w JOIN persons p ON p.person_id = w.person_id WHERE w.seq > $1 AND "
-                             "p.caseload = ANY($2::text[]) ORDER BY w.seq LIMIT $3",
-                             {number(after), textArray(caseloads), number(limit)});
+                             "w.device <> $4 AND p.caseload = ANY($2::text[]) ORDER BY w.seq LIMIT $3",
+                             {number(after), textArray(caseloads), number(limit), text(exceptDevice)});
     if (!r)
         return ioError(QStringLiteral("Cannot read the log"), r.error().message);
     return rawWrites(r.value().get());
 }
 
-Result<Backlog> PostgresServerStore::backlogInCaseloads(qint64 after, const QStringList &caseloads)
+Result<Backlog> PostgresServerStore::backlogInCaseloads(qint64 after, const QStringList &caseloads,
+                                                       const QString &exceptDevice)
 {
     if (caseloads.isEmpty())
         return Backlog{};
@@ -857,8 +860,9 @@ Result<Backlog> PostgresServerStore::backlogInCaseloads(qint64 after, const QStr
     if (!c)
         return c.error();
     auto r = c.value()->exec("SELECT count(*), coalesce(sum(octet_length(w.payload)), 0) FROM writes w JOIN persons p "
-                             "ON p.person_id = w.person_id WHERE w.seq > $1 AND p.caseload = ANY($2::text[])",
-                             {number(after), textArray(caseloads)});
+                             "ON p.person_id = w.person_id WHERE w.seq > $1 AND w.device <> $3 AND "
+                             "p.caseload = ANY($2::text[])",
+                             {number(after), textArray(caseloads), text(exceptDevice)});
     if (!r)
         return ioError(QStringLiteral("Cannot count the log"), r.error().message);
     return Backlog{intAt(r.value().get(), 0, 0), intAt(r.value().get(), 0, 1)};
@@ -972,6 +976,49 @@ Status PostgresServerStore::markDelivered(const QString &deviceId, const QString
         !r)
         return ioError(what, r.error().message);
     return tx.commit();
+}
+
+namespace {
+
+QStringList personList(const PGresult *r)
+{
+    QStringList out;
+    for (int row = 0; row < PQntuples(r); ++row)
+        out << textAt(r, row, 0);
+    return out;
+}
+
+} // namespace
+
+Result<QStringList> PostgresServerStore::undelivered(const QString &deviceId, const QStringList &caseloads, int limit)
+{
+    if (caseloads.isEmpty() || limit == 0)
+        return QStringList();
+    auto c = d->conn();
+    if (!c)
+        return c.error();
+    // LIMIT NULL is no limit.
+    auto r = c.value()->exec("SELECT p.person_id FROM persons p WHERE p.caseload = ANY($2::text[]) AND NOT EXISTS "
+                             "(SELECT 1 FROM delivered d WHERE d.device_id = $1 AND d.person_id = p.person_id) "
+                             "ORDER BY p.person_id LIMIT $3::bigint",
+                             {text(deviceId), textArray(caseloads), limit < 0 ? null() : number(limit)});
+    if (!r)
+        return ioError(QStringLiteral("Cannot read what device %1 holds").arg(deviceId), r.error().message);
+    return personList(r.value().get());
+}
+
+Result<QStringList> PostgresServerStore::deliveredOutside(const QString &deviceId, const QStringList &caseloads)
+{
+    auto c = d->conn();
+    if (!c)
+        return c.error();
+    auto r = c.value()->exec("SELECT d.person_id FROM delivered d LEFT JOIN persons p ON p.person_id = d.person_id "
+                             "WHERE d.device_id = $1 AND (p.caseload IS NULL OR NOT (p.caseload = ANY($2::text[]))) "
+                             "ORDER BY d.person_id",
+                             {text(deviceId), textArray(caseloads)});
+    if (!r)
+        return ioError(QStringLiteral("Cannot read what device %1 holds").arg(deviceId), r.error().message);
+    return personList(r.value().get());
 }
 
 } // namespace hearth::server

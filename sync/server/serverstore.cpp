@@ -40,12 +40,13 @@ Result<int> appendWrites(const QList<Write> &writes, AppendTarget &target)
     QStringList touched;
     int fresh = 0;
     for (const Write &w : writes) {
-        const QString name = QStringLiteral("%1/%2").arg(w.device).arg(w.seq);
+        // Only for error messages: formatting it for every write of a batch showed in profiles.
+        const auto name = [&w] { return QStringLiteral("%1/%2").arg(w.device).arg(w.seq); };
         if (w.device.isEmpty() || w.seq < 1 || w.hlc.isEmpty() || w.recordId.isEmpty() || w.type.isEmpty())
             return makeError(ErrorCode::Corrupt,
                              QStringLiteral("Write %1 is incomplete: it needs a device, a sequence number, a clock, "
                                             "a record and a type")
-                                 .arg(name));
+                                 .arg(name()));
         auto held = target.stored(w);
         if (!held)
             return held.error();
@@ -54,12 +55,12 @@ Result<int> appendWrites(const QList<Write> &writes, AppendTarget &target)
             if (k.device == w.device && k.dseq == w.seq) {
                 if (k.hlc != w.hlc)
                     return makeError(ErrorCode::Corrupt,
-                                     QStringLiteral("Write %1 arrived again with different contents").arg(name));
+                                     QStringLiteral("Write %1 arrived again with different contents").arg(name()));
                 duplicate = true; // re-delivery: a no-op
             } else {
                 return makeError(
                     ErrorCode::Corrupt,
-                    QStringLiteral("Write %1 reuses the clock of write %2/%3").arg(name, k.device).arg(k.dseq));
+                    QStringLiteral("Write %1 reuses the clock of write %2/%3").arg(name(), k.device).arg(k.dseq));
             }
         }
         if (duplicate)
@@ -77,7 +78,7 @@ Result<int> appendWrites(const QList<Write> &writes, AppendTarget &target)
         if (!state.id.isEmpty() && (state.type != w.type || state.personId != w.personId))
             return makeError(
                 ErrorCode::Corrupt,
-                QStringLiteral("Write %1 does not match record %2's type or person").arg(name, w.recordId));
+                QStringLiteral("Write %1 does not match record %2's type or person").arg(name(), w.recordId));
         if (auto st = target.insertWrite(++seq, w); !st)
             return st.error();
         // seen() cannot fail, so a database error inside it is carried out by hand.

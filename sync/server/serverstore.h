@@ -115,11 +115,14 @@ public:
     // A pull page: writes with serverSeq > after whose person's current caseload (personCaseloads())
     // is one of `caseloads`, in serverSeq order, at most `limit`, with their payload undecoded
     // (StoredWrite::payload). Read in sequence order and stopped at the limit, so a page costs its
-    // own size, not the whole backlog's or the number of people in scope.
+    // own size, not the whole backlog's or the number of people in scope. Writes of
+    // `exceptDevice` are left out: a device holds its own writes already.
     [[nodiscard]] virtual Result<QList<StoredWrite>> writesInCaseloads(qint64 after, const QStringList &caseloads,
-                                                                       int limit) = 0;
+                                                                       int limit,
+                                                                       const QString &exceptDevice = QString()) = 0;
     // The writes (and payload bytes) writesInCaseloads() would return after `after` without a limit.
-    [[nodiscard]] virtual Result<Backlog> backlogInCaseloads(qint64 after, const QStringList &caseloads) = 0;
+    [[nodiscard]] virtual Result<Backlog> backlogInCaseloads(qint64 after, const QStringList &caseloads,
+                                                             const QString &exceptDevice = QString()) = 0;
 
     // ---- merged state ----
     [[nodiscard]] virtual Result<std::optional<RecordState>> record(const QString &id) = 0;
@@ -136,6 +139,14 @@ public:
     // Persons whose history a device has confirmed receiving (and not since purged).
     [[nodiscard]] virtual Result<QSet<QString>> delivered(const QString &deviceId) = 0;
     virtual Status markDelivered(const QString &deviceId, const QStringList &added, const QStringList &removed) = 0;
+    // People whose current caseload (personCaseloads()) is one of `caseloads` and whose history
+    // the device has not confirmed receiving, in id order, at most `limit` (all when limit < 0).
+    // Worked out in the database, so a pull does not read every person and delivery.
+    [[nodiscard]] virtual Result<QStringList> undelivered(const QString &deviceId, const QStringList &caseloads,
+                                                          int limit) = 0;
+    // People the device has confirmed receiving whose current caseload is none of `caseloads`.
+    [[nodiscard]] virtual Result<QStringList> deliveredOutside(const QString &deviceId,
+                                                               const QStringList &caseloads) = 0;
 };
 
 // ---- for the implementations only ----

@@ -60,6 +60,7 @@ CREATE TABLE IF NOT EXISTS persons (
     caseload TEXT,
     deleted INTEGER NOT NULL
 );
+CREATE INDEX IF NOT EXISTS persons_caseload ON persons(caseload, person_id);
 CREATE TABLE IF NOT EXISTS delivered (
     device_id TEXT NOT NULL,
     person_id TEXT NOT NULL,
@@ -692,7 +693,8 @@ Result<qint64> SqliteServerStore::countAfter(qint64 after, const QSet<QString> &
 // The scope join reads `writes` as the outer loop (CROSS JOIN fixes SQLite's join order), in
 // sequence order, looking each write's person up by key: a page stops at its limit instead of
 // collecting every matching write of every person in scope and sorting them.
-Result<QList<StoredWrite>> SqliteServerStore::writesInCaseloads(qint64 after, const QStringList &caseloads, int limit)
+Result<QList<StoredWrite>> SqliteServerStore::writesInCaseloads(qint64 after, const QStringList &caseloads, int limit,
+                                                                const QString &exceptDevice)
 {
     if (caseloads.isEmpty() || limit <= 0)
         return QList<StoredWrite>();
@@ -701,10 +703,10 @@ Result<QList<StoredWrite>> SqliteServerStore::writesInCaseloads(qint64 after, co
         return db.error();
     auto &&st = db.value()->prepare(
         "SELECT w.seq, w.device, w.dseq, w.hlc, w.record_id, w.type, w.person_id, w.payload FROM writes w "
-        "CROSS JOIN persons p ON p.person_id = w.person_id WHERE w.seq > ?1 AND p.caseload IN (SELECT value FROM "
-        "json_each(?2)) ORDER BY w.seq LIMIT ?3");
+        "CROSS JOIN persons p ON p.person_id = w.person_id WHERE w.seq > ?1 AND w.device <> ?4 AND p.caseload IN "
+        "(SELECT value FROM json_each(?2)) ORDER BY w.seq LIMIT ?3");
     Finish stDone(st);
-    st.bind(1, after).bind(2, jsonList(caseloads)).bind(3, qint64(limit));
+    st.bind(1, after).bind(2, jsonList(caseloads)).bind(3, qint64(limit)).bind(4, exceptDevice);
     QList<StoredWrite> out;
     out.reserve(limit);
     while (st.step())
@@ -714,7 +716,8 @@ Result<QList<StoredWrite>> SqliteServerStore::writesInCaseloads(qint64 after, co
     return out;
 }
 
-Result<Backlog> SqliteServerStore::backlogInCaseloads(qint64 after, const QStringList &caseloads)
+Result<Backlog> SqliteServerStore::backlogInCaseloads(qint64 after, const QStringList &caseloads,
+                                                     const QString &exceptDevice)
 {
     if (caseloads.isEmpty())
         return Backlog{};
@@ -723,9 +726,9 @@ Result<Backlog> SqliteServerStore::backlogInCaseloads(qint64 after, const QStrin
         return db.error();
     auto &&st = db.value()->prepare(
         "SELECT count(*), coalesce(sum(length(w.payload)), 0) FROM writes w CROSS JOIN persons p ON p.person_id = "
-        "w.person_id WHERE w.seq > ?1 AND p.caseload IN (SELECT value FROM json_each(?2))");
+        "w.person_id WHERE w.seq > ?1 AND w.device <> ?3 AND p.caseload IN (SELECT value FROM json_each(?2))");
     Finish stDone(st);
-    st.bind(1, after).bind(2, jsonList(caseloads));
+    st.bind(1, after).bind(2, jsonList(caseloads)).bind(3, exceptDevice);
     if (!st.step())
         return ioError(QStringLiteral("Cannot count the log"), st.error());
     return Backlog{st.integer(0), st.integer(1)};
@@ -838,6 +841,49 @@ Status SqliteServerStore::markDelivered(const QString &deviceId, const QStringLi
             return s;
     }
     return tx.commit();
+}
+
+namespace {
+
+Result<QStringList> personList(Statement &st, const QString &deviceId)
+{
+    QStringList out;
+    while (st.step())
+        out << st.text(0);
+    if (!st.ok())
+        return ioError(QStringLiteral("Cannot read what device %1 holds").arg(deviceId), st.error());
+    return out;
+}
+
+} // namespace
+
+Result<QStringList> SqliteServerStore::undelivered(const QString &deviceId, const QStringList &caseloads, int limit)
+{
+    if (caseloads.isEmpty() || limit == 0)
+        return QStringList();
+    auto db = d->db();
+    if (!db)
+        return db.error();
+    auto &&st = db.value()->prepare(
+        "SELECT p.person_id FROM persons p WHERE p.caseload IN (SELECT value FROM json_each(?2)) AND NOT EXISTS "
+        "(SELECT 1 FROM delivered d WHERE d.device_id = ?1 AND d.person_id = p.person_id) ORDER BY p.person_id "
+        "LIMIT ?3");
+    Finish stDone(st);
+    st.bind(1, deviceId).bind(2, jsonList(caseloads)).bind(3, qint64(limit < 0 ? -1 : limit));
+    return personList(st, deviceId);
+}
+
+Result<QStringList> SqliteServerStore::deliveredOutside(const QString &deviceId, const QStringList &caseloads)
+{
+    auto db = d->db();
+    if (!db)
+        return db.error();
+    auto &&st = db.value()->prepare(
+        "SELECT d.person_id FROM delivered d LEFT JOIN persons p ON p.person_id = d.person_id WHERE d.device_id = ?1 "
+        "AND (p.caseload IS NULL OR p.caseload NOT IN (SELECT value FROM json_each(?2))) ORDER BY d.person_id");
+    Finish stDone(st);
+    st.bind(1, deviceId).bind(2, jsonList(caseloads));
+    return personList(st, deviceId);
 }
 
 } // namespace hearth::server

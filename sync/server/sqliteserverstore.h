@@ -54,10 +54,11 @@ public:
     // See ServerStore::countAfter().
     [[nodiscard]] Result<qint64> countAfter(qint64 after, const QSet<QString> &persons) override;
     // See ServerStore::writesInCaseloads().
-    [[nodiscard]] Result<QList<StoredWrite>> writesInCaseloads(qint64 after, const QStringList &caseloads,
-                                                               int limit) override;
+    [[nodiscard]] Result<QList<StoredWrite>> writesInCaseloads(qint64 after, const QStringList &caseloads, int limit,
+                                                               const QString &exceptDevice = QString()) override;
     // See ServerStore::backlogInCaseloads().
-    [[nodiscard]] Result<Backlog> backlogInCaseloads(qint64 after, const QStringList &caseloads) override;
+    [[nodiscard]] Result<Backlog> backlogInCaseloads(qint64 after, const QStringList &caseloads,
+                                                     const QString &exceptDevice = QString()) override;
 
     // The merged state of one record, if held.
     [[nodiscard]] Result<std::optional<RecordState>> record(const QString &id) override;
@@ -72,6 +73,8 @@ public:
     [[nodiscard]] Result<QSet<QString>> delivered(const QString &deviceId) override;
     // Records what a device now holds, in one transaction; a person in both lists ends up removed.
     Status markDelivered(const QString &deviceId, const QStringList &added, const QStringList &removed) override;
+    Result<QStringList> undelivered(const QString &deviceId, const QStringList &caseloads, int limit) override;
+    Result<QStringList> deliveredOutside(const QString &deviceId, const QStringList &caseloads) override;
 
 private:
     SqliteServerStore();

@@ -352,60 +352,63 @@ ServiceResponse SyncService::pull(const ServiceRequest &r, const Device &device,
     auto scope = scopeFor(user);
     if (!scope)
         return storeError(scope.error());
-    auto caseloads = m_store.personCaseloads();
-    if (!caseloads)
-        return storeError(caseloads.error());
-    QSet<QString> inScope;
-    for (auto it = caseloads.value().cbegin(); it != caseloads.value().cend(); ++it)
-        if (scope.value().containsCaseload(it.value()))
-            inScope.insert(it.key());
+    // The people in scope are those whose caseload is one of the scope's; which of them the device
+    // still lacks, and which it holds but may no longer, is worked out by the store, so a pull
+    // costs what changed rather than the number of people on the server.
+    QStringList scopeCaseloads(scope.value().caseloads.cbegin(), scope.value().caseloads.cend());
+    scopeCaseloads.removeAll(QString());
+    scopeCaseloads.sort();
 
     // What the device confirmed since its last pull: recorded whatever the scope is now, since a
     // person moved away between delivery and confirmation must still be purged from the device.
     if (!req.value().confirmDelivered.isEmpty() || !req.value().confirmPurged.isEmpty())
         if (auto st = m_store.markDelivered(device.id, req.value().confirmDelivered, req.value().confirmPurged); !st)
             return storeError(st.error());
-    auto delivered = m_store.delivered(device.id);
-    if (!delivered)
-        return storeError(delivered.error());
 
     sync::PullResponse out;
     // People newly in scope: their history up to the cursor (later writes come by the cursor).
-    QStringList fresh;
-    for (const QString &p : std::as_const(inScope))
-        if (!delivered.value().contains(p))
-            fresh << p;
-    std::sort(fresh.begin(), fresh.end());
     // From cursor 0 the cursor itself brings everyone's whole history: nothing to back-fill, so
-    // all of them can be confirmed at once. Later, back-fill a bounded number of people per page.
-    const bool moreFresh = req.value().cursor > 0 && fresh.size() > kBackfillPersonsPerPage;
-    if (req.value().cursor > 0)
-        fresh = fresh.mid(0, kBackfillPersonsPerPage);
-    if (!fresh.isEmpty() && req.value().cursor > 0) {
-        auto back = m_store.writesOfPersons(fresh, req.value().cursor);
+    // all of them can be confirmed at once. Later, back-fill a bounded number of people per page
+    // (one more is read to know whether others wait).
+    auto fresh =
+        m_store.undelivered(device.id, scopeCaseloads, req.value().cursor > 0 ? kBackfillPersonsPerPage + 1 : -1);
+    if (!fresh)
+        return storeError(fresh.error());
+    const bool moreFresh = req.value().cursor > 0 && fresh.value().size() > kBackfillPersonsPerPage;
+    if (moreFresh)
+        fresh.value().removeLast();
+    if (!fresh.value().isEmpty() && req.value().cursor > 0) {
+        auto back = m_store.writesOfPersons(fresh.value(), req.value().cursor);
         if (!back)
             return storeError(back.error());
         for (const StoredWrite &sw : back.value())
             out.writes.append(sw.write);
     }
-    out.delivered = fresh;
-    for (const QString &p : delivered.value())
-        if (!inScope.contains(p))
-            out.purge << p;
+    out.delivered = fresh.value();
+    auto purge = m_store.deliveredOutside(device.id, scopeCaseloads);
+    if (!purge)
+        return storeError(purge.error());
+    out.purge = purge.value();
 
-    // The page is read through the scope's caseloads (the same people as inScope) in sequence
-    // order; one write beyond the limit says whether there is more without counting the rest.
-    QStringList scopeCaseloads(scope.value().caseloads.cbegin(), scope.value().caseloads.cend());
-    scopeCaseloads.removeAll(QString());
-    scopeCaseloads.sort();
+    // The page is read through the scope's caseloads (the same people) in sequence order; one
+    // write beyond the limit says whether there is more without counting the rest. The device's
+    // own writes are left out (it holds them: they were in its log before it could push them).
+    // Every write up to `last` has committed (sequence order is commit order) and is seen by the
+    // page's read, so a page that is not full has covered everything up to `last`, and the cursor
+    // moves there: writes the device skips (its own, other caseloads') are not read again.
+    auto last = m_store.lastSeq();
+    if (!last)
+        return storeError(last.error());
     const int limit = req.value().limit;
-    auto page = m_store.writesInCaseloads(req.value().cursor, scopeCaseloads, limit + 1);
+    auto page = m_store.writesInCaseloads(req.value().cursor, scopeCaseloads, limit + 1, device.id);
     if (!page)
         return storeError(page.error());
     const bool morePage = page.value().size() > limit;
     if (morePage)
         page.value().removeLast();
     out.cursor = page.value().isEmpty() ? req.value().cursor : page.value().last().serverSeq;
+    if (!morePage)
+        out.cursor = qMax(out.cursor, last.value());
     out.encodedWrites.reserve(page.value().size());
     for (const StoredWrite &sw : std::as_const(page.value())) {
         auto encoded = sync::encodeStoredWrite(sw.write, sw.payload); // passed through, not re-encoded
@@ -414,7 +417,7 @@ ServiceResponse SyncService::pull(const ServiceRequest &r, const Device &device,
         out.encodedWrites.append(std::move(encoded).value());
     }
     if (req.value().count) {
-        auto backlog = m_store.backlogInCaseloads(out.cursor, scopeCaseloads);
+        auto backlog = m_store.backlogInCaseloads(out.cursor, scopeCaseloads, device.id);
         if (!backlog)
             return storeError(backlog.error());
         out.remaining = backlog.value().writes;

@@ -1,5 +1,6 @@
 #include "crypto.h"
 
+#include <QSet>
 #include <QTest>
 
 using namespace hearth;
@@ -17,6 +18,7 @@ private Q_SLOTS:
     void wrongKeyOrAadIsDetected();
     void truncatedIsRejected();
     void kdfParamsRoundTrip();
+    void cipherMatchesOneShot();
 };
 
 void TestCrypto::sha256KnownAnswer()
@@ -137,6 +139,34 @@ void TestCrypto::kdfParamsRoundTrip()
     bad = k.toJson();
     bad[QStringLiteral("alg")] = QStringLiteral("md5");
     QVERIFY(!crypto::KdfParams::fromJson(bad).ok());
+}
+
+// The reused-context cipher the store seals pages with: the one-shot functions read what it writes
+// and the reverse, nonces never repeat across its draws, and a failed check leaves it usable.
+void TestCrypto::cipherMatchesOneShot()
+{
+    const QByteArray key = crypto::randomBytes(32);
+    crypto::Cipher cipher(key);
+    QSet<QByteArray> nonces;
+    for (int i = 0; i < 600; ++i) { // more than one draw of nonces
+        const QByteArray plain = QByteArray::number(i).repeated(i % 7);
+        const QByteArray aad = "row|" + QByteArray::number(i);
+        auto sealed = cipher.seal(plain, aad);
+        QVERIFY(sealed.ok());
+        nonces.insert(sealed.value().left(crypto::NonceSize));
+        QCOMPARE(crypto::open(key, sealed.value(), aad).value(), plain);
+        QCOMPARE(cipher.open(crypto::seal(key, plain, aad).value(), aad).value(), plain);
+    }
+    QCOMPARE(nonces.size(), 600);
+    QByteArray tampered = cipher.seal("hello", "a").value();
+    tampered[crypto::NonceSize] = char(tampered[crypto::NonceSize] ^ 1);
+    QVERIFY(!cipher.open(tampered, "a").ok());
+    QVERIFY(!cipher.open(cipher.seal("hello", "a").value(), "b").ok());
+    QVERIFY(!cipher.open(QByteArray(crypto::NonceSize + crypto::TagSize - 1, 'x'), "a").ok());
+    QCOMPARE(cipher.open(cipher.seal("hello", "a").value(), "a").value(), QByteArray("hello"));
+    crypto::Cipher wrongSize(QByteArray(5, 'k'));
+    QVERIFY(!wrongSize.seal("x", {}).ok());
+    QVERIFY(!wrongSize.open(crypto::seal(key, "x", {}).value(), {}).ok());
 }
 
 QTEST_GUILESS_MAIN(TestCrypto)

@@ -13,6 +13,8 @@
 #include "syncservice.h"
 #include "testsupport.h"
 
+#include <QCborArray>
+#include <QCborMap>
 #include <QDirIterator>
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -23,6 +25,7 @@
 #include <QTemporaryDir>
 
 #include <algorithm>
+#include <limits>
 #include <numeric>
 
 using namespace hearth;
@@ -611,6 +614,7 @@ private Q_SLOTS:
     void personDeletedWhileEditedOffline();
     void personMovedAwayIsPurgedEverywhere();
     void pullPagesPassStoredWritesThrough();
+    void streamDecoderMatchesTreeDecoder();
 
 private:
     // A fresh universe for one seed: copies of the enrolled template stores and server.
@@ -1028,6 +1032,65 @@ void TestConvergence::pullPagesPassStoredWritesThrough()
     }
     QCOMPARE(QSet<QString>(seen.cbegin(), seen.cend()).size(), 6);
     QVERIFY(pull(cursor, 1000, true).writes.isEmpty());
+}
+
+// Push and pull bodies are read with a stream reader that turns common values straight into JSON
+// and keeps each write's encoded values (Write::encoded): it must agree with the QCborValue
+// decoder on every kind of value, and writes carrying `encoded` must encode to the same bytes.
+void TestConvergence::streamDecoderMatchesTreeDecoder()
+{
+    Write w;
+    w.device = QStringLiteral("dev1");
+    w.seq = 7;
+    w.hlc = QStringLiteral("1700000000000-00000001-dev1");
+    w.recordId = QStringLiteral("0c7b2f52-4c3a-4d7e-9e7a-1f6b2c3d4e5f");
+    w.type = QStringLiteral("note");
+    w.personId = QStringLiteral("1c7b2f52-4c3a-4d7e-9e7a-1f6b2c3d4e5f");
+    QCborMap values{{QStringLiteral("text"), QStringLiteral("caf\u00e9 \U0001F600")},
+                    {QStringLiteral("n"), 42},
+                    {QStringLiteral("neg"), -9007199254740993LL},
+                    {QStringLiteral("big"), std::numeric_limits<qint64>::min()},
+                    {QStringLiteral("d"), 2.5},
+                    {QStringLiteral("whole"), 3.0},
+                    {QStringLiteral("nan"), qQNaN()},
+                    {QStringLiteral("t"), true},
+                    {QStringLiteral("null"), QCborValue(nullptr)},
+                    {QStringLiteral("undef"), QCborValue()},
+                    {QStringLiteral("bytes"), QByteArray("\x01\x02")},
+                    {QStringLiteral("list"), QCborArray{1, QStringLiteral("x"), QCborArray{false}, QCborMap{{1, 2}}}},
+                    {QStringLiteral("map"), QCborMap{{QStringLiteral("k"), 1.5}}},
+                    {QStringLiteral("f16"), QCborValue(QCborValue::fromCbor(QByteArray::fromHex("f93e00")))}};
+    QCborMap parents{{QStringLiteral("text"), QCborArray{QStringLiteral("1700000000000-00000000-dev1")}}};
+    for (const bool withParents : {true, false}) {
+        QCborMap cw{{QStringLiteral("d"), w.device}, {QStringLiteral("s"), w.seq},       {QStringLiteral("h"), w.hlc},
+                    {QStringLiteral("r"), w.recordId}, {QStringLiteral("t"), w.type},   {QStringLiteral("p"), w.personId},
+                    {QStringLiteral("v"), values}};
+        if (withParents)
+            cw.insert(QStringLiteral("a"), parents);
+        const QByteArray body = QCborMap{{QStringLiteral("writes"), QCborArray{cw}}}.toCborValue().toCbor();
+        auto streamed = sync::PushRequest::decode(body);
+        QVERIFY2(streamed.ok(), qPrintable(streamed.ok() ? QString() : streamed.error().toString()));
+        auto tree = sync::decodeWrite(cw);
+        QVERIFY(tree.ok());
+        const Write &got = streamed.value().writes.first();
+        QCOMPARE(got.values, tree.value().values);
+        QCOMPARE(got.parents, tree.value().parents);
+        // What would be stored: the payload as sent, which decodes to the same write.
+        Write back = tree.value();
+        QVERIFY(back.decodePayload(got.encoded).ok());
+        QCOMPARE(back.values, tree.value().values);
+        QCOMPARE(back.parents, tree.value().parents);
+        // A write whose values came straight from JSON encodes alike with or without `encoded`.
+        Write plain = tree.value();
+        plain.encoded.clear();
+        Write carried = plain;
+        carried.encoded = plain.encodePayload();
+        const QByteArray fresh = QCborMap{{QStringLiteral("writes"), QCborArray{sync::encodeWrite(plain)}}}
+                                     .toCborValue()
+                                     .toCbor();
+        QCOMPARE(sync::PushRequest{QList<Write>{carried}}.encode(), fresh);
+        QCOMPARE(sync::PushRequest{QList<Write>{plain}}.encode(), fresh);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestConvergence)

@@ -108,6 +108,24 @@ std::unique_ptr<Store> makeDevice(QTemporaryDir &tmp, const QString &name)
     return std::move(s).value();
 }
 
+// Three people on a device: Morag in north, Ewan with no caseload, Isla in east.
+struct ThreePeople {
+    QString morag, ewan, isla;
+};
+
+ThreePeople putThreePeople(Store &dev)
+{
+    auto personWith = [&](const QString &given, const QString &caseload) {
+        QJsonObject f = test::person(given);
+        if (!caseload.isEmpty())
+            f.insert(QStringLiteral("caseload"), caseload);
+        return dev.put(QStringLiteral("person"), f).value();
+    };
+    return ThreePeople{personWith(QStringLiteral("Morag"), QStringLiteral("north")),
+                       personWith(QStringLiteral("Ewan"), QString()),
+                       personWith(QStringLiteral("Isla"), QStringLiteral("east"))};
+}
+
 // What several writers racing a polling reader saw and stored.
 struct RaceOutcome {
     QStringList errors;
@@ -138,6 +156,7 @@ private Q_SLOTS:
     void writesOfPersons();
     void personCaseloadsFollowEdits();
     void deliveredTracksDevices();
+    void undeliveredAndOutsideFollowScope();
     void persistsAcrossReopen();
     void concurrentAppendsAreDenseAndUnique();
     void twoStoresOnOneDatabase();
@@ -664,15 +683,7 @@ void TestServerStore::personCaseloadsFollowEdits()
 {
     QTemporaryDir tmp;
     auto dev = makeDevice(tmp, QStringLiteral("dev"));
-    auto personWith = [&](const QString &given, const QString &caseload) {
-        QJsonObject f = test::person(given);
-        if (!caseload.isEmpty())
-            f.insert(QStringLiteral("caseload"), caseload);
-        return dev->put(QStringLiteral("person"), f).value();
-    };
-    const QString morag = personWith(QStringLiteral("Morag"), QStringLiteral("north"));
-    const QString ewan = personWith(QStringLiteral("Ewan"), QString());
-    const QString isla = personWith(QStringLiteral("Isla"), QStringLiteral("east"));
+    const auto [morag, ewan, isla] = putThreePeople(*dev);
     (void)dev->put(
         QStringLiteral("note"),
         QJsonObject{{QStringLiteral("person_id"), morag}, {QStringLiteral("text"), QStringLiteral("Called")}});
@@ -710,6 +721,42 @@ void TestServerStore::deliveredTracksDevices()
     QCOMPARE(s->delivered(d1).value(), (QSet<QString>{p2, p3}));
     QVERIFY_OK(s->markDelivered(d1, {}, {}));
     QCOMPARE(s->delivered(d1).value(), (QSet<QString>{p2, p3}));
+}
+
+// What a pull back-fills and purges, worked out in the database from caseloads and deliveries.
+void TestServerStore::undeliveredAndOutsideFollowScope()
+{
+    QTemporaryDir tmp;
+    auto dev = makeDevice(tmp, QStringLiteral("dev"));
+    const auto [morag, ewan, isla] = putThreePeople(*dev);
+    const QString unknown = ids::newUuid(); // delivered once, not (or no longer) on the server
+    OPEN_STORE(s);
+    QVERIFY_OK(s->append(logOf(*dev)));
+    const QString d1 = QStringLiteral("dev1");
+    const QStringList scope{QStringLiteral("east"), QStringLiteral("north")};
+    QStringList both{morag, isla};
+    both.sort();
+    QCOMPARE(s->undelivered(d1, scope, -1).value(), both);
+    QCOMPARE(s->undelivered(d1, scope, 1).value(), both.mid(0, 1));
+    QVERIFY(s->undelivered(d1, {}, -1).value().isEmpty());
+    QVERIFY(s->deliveredOutside(d1, scope).value().isEmpty());
+
+    QVERIFY_OK(s->markDelivered(d1, {morag, ewan, unknown}, {}));
+    QCOMPARE(s->undelivered(d1, scope, -1).value(), QStringList{isla});
+    QStringList outside{ewan, unknown};
+    outside.sort();
+    QCOMPARE(s->deliveredOutside(d1, scope).value(), outside);
+    QVERIFY(s->undelivered(QStringLiteral("dev2"), scope, -1).value() == both); // per device
+
+    // Morag moves away: she is to be purged; a device whose scope is the new caseload lacks her.
+    QVERIFY_OK(dev->edit(morag, QJsonObject{{QStringLiteral("caseload"), QStringLiteral("south")}}));
+    QVERIFY_OK(s->append(logOf(*dev)));
+    outside << morag;
+    outside.sort();
+    QCOMPARE(s->deliveredOutside(d1, scope).value(), outside);
+    QVERIFY(s->undelivered(d1, {QStringLiteral("south")}, -1).value().isEmpty()); // already delivered
+    QCOMPARE(s->undelivered(QStringLiteral("dev2"), {QStringLiteral("south")}, 10).value(), QStringList{morag});
+    QCOMPARE(s->deliveredOutside(d1, {}).value().size(), 3);
 }
 
 void TestServerStore::persistsAcrossReopen()
