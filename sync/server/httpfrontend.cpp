@@ -16,6 +16,7 @@
 
 #include <unistd.h>
 
+#include <deque>
 #include <functional>
 #include <memory>
 
@@ -312,19 +313,56 @@ public:
     std::function<void(QSslSocket *)> onSocket;
     std::function<bool()> atLimit;
 
+    ~TlsListener() override
+    {
+        for (qintptr d : m_waiting)
+            ::close(int(d));
+    }
+
+    // A place came free: the longest-waiting connection takes it, or accepting resumes.
+    void placeFreed()
+    {
+        if (!isListening())
+            return; // shutting down; Qt 6.4 crashes resuming a closed listener
+        if (m_waiting.empty()) {
+            resumeAccepting();
+            return;
+        }
+        const qintptr d = m_waiting.front();
+        m_waiting.pop_front();
+        m_refusing = false;
+        admit(d);
+    }
+
 protected:
     void incomingConnection(qintptr descriptor) override
     {
-        // QSslServer resumes accepting by itself as handshakes finish, so a connection can still
-        // arrive at the limit: it is closed at once (the device backs off and retries), and
-        // accepting pauses again.
+        // At the limit a connection waits, TCP-accepted but without a socket, until a place frees.
+        // QSslServer resumes accepting by itself as handshakes finish and Qt's accept loop drains
+        // the kernel's queue, so connections keep arriving while paused: a bounded number wait,
+        // the rest are closed at once (the device backs off and retries), logged once per episode.
         if (atLimit && atLimit()) {
             pauseAccepting();
+            if (m_waiting.size() < kMaxWaiting) {
+                m_waiting.push_back(descriptor);
+                return;
+            }
             ::close(int(descriptor));
-            logEvent({{QStringLiteral("event"), QStringLiteral("connection_refused")},
-                      {QStringLiteral("reason"), QStringLiteral("connection_limit")}});
+            if (!m_refusing)
+                logEvent({{QStringLiteral("event"), QStringLiteral("connection_refused")},
+                          {QStringLiteral("reason"), QStringLiteral("connection_limit")},
+                          {QStringLiteral("waiting"), qint64(m_waiting.size())}});
+            m_refusing = true;
             return;
         }
+        admit(descriptor);
+    }
+
+private:
+    static constexpr std::size_t kMaxWaiting = 256;
+
+    void admit(qintptr descriptor)
+    {
         QSslServer::incomingConnection(descriptor);
         // The socket QSslServer just made is its newest child without a guard.
         const QObjectList &children = this->children();
@@ -337,6 +375,9 @@ protected:
             break;
         }
     }
+
+    std::deque<qintptr> m_waiting;
+    bool m_refusing = false;
 };
 
 namespace {
@@ -366,7 +407,13 @@ HttpFrontEnd::HttpFrontEnd(SyncService &service, int threads, QObject *parent) :
                  });
     addDashboardRoutes(m_http); // the web dashboard's static files (dashboardroutes.h)
     // Every other path gets the protocol's JSON error body, not an empty 404.
-    m_http.setMissingHandler([](const QHttpServerRequest &req, QHttpServerResponder &&responder) {
+    m_http.setMissingHandler([this](const QHttpServerRequest &req, QHttpServerResponder &&responder) {
+        // Written at once, so it cannot follow a pipelined request still being answered: such a
+        // connection is closed instead, as for the guard's refusals (PROTOCOL.md).
+        if (repliesPending(responder.socket())) {
+            responder.socket()->disconnectFromHost();
+            return;
+        }
         responder.write(sync::errorBody(QStringLiteral("not_found"),
                                         QStringLiteral("No such endpoint: %1").arg(req.url().path().left(200))),
                         "application/json", QHttpServerResponder::StatusCode::NotFound);
@@ -404,8 +451,11 @@ void HttpFrontEnd::handleApi(const QString &endpoint, const QHttpServerRequest &
     // owns), so it stays on this thread, which is the one that deletes sockets, and is used only
     // after the QPointer has said the socket still exists. The pool gets the request, not these.
     const quint64 id = ++m_lastReplyId;
+    // Keyed by the socket's address, which a later socket may reuse once this one is gone: its
+    // replies then wait behind the gone one's, which are dropped as they finish.
+    m_order[socket].push_back(id);
     m_replies.emplace(id,
-                      PendingReply{QPointer<QTcpSocket>(socket),
+                      PendingReply{socket, QPointer<QTcpSocket>(socket),
                                    std::make_unique<QHttpServerResponder>(std::move(responder)), r.path});
     m_pool.start([this, id, r] {
         ServiceResponse out = m_service.handle(r);
@@ -419,41 +469,48 @@ void HttpFrontEnd::reply(quint64 id, const ServiceResponse &out)
     auto it = m_replies.find(id);
     if (it == m_replies.end())
         return;
-    QTcpSocket *socket = it->second.peer.data();
-    if (!socket || socket->state() != QAbstractSocket::ConnectedState) {
-        // The client went away (killed, or its connection cut) while its request was handled.
-        // What the request did is committed or not as the service decided; the device learns it
-        // on its next sync (push is idempotent by write id, pull restarts from its cursor).
-        logEvent({{QStringLiteral("event"), QStringLiteral("reply_dropped")},
-                  {QStringLiteral("path"), it->second.path.left(64)},
-                  {QStringLiteral("status"), out.status}});
-        m_replies.erase(it);
-        // Replies of gone connections that were waiting for an earlier one go too.
-        for (auto at = m_replies.begin(); at != m_replies.end();) {
-            QTcpSocket *peer = at->second.peer.data();
-            if (at->second.ready && (!peer || peer->state() != QAbstractSocket::ConnectedState))
-                at = m_replies.erase(at);
-            else
-                ++at;
-        }
-        return;
-    }
     it->second.ready = out;
-    // Write this connection's replies that are ready, oldest first, up to the first still being
-    // produced: a pipelined request answered before an earlier one waits for it.
-    for (auto at = m_replies.begin(); at != m_replies.end();) {
-        if (at->second.peer.data() != socket) {
-            ++at;
-            continue;
+    flushReplies(it->second.connection);
+}
+
+bool HttpFrontEnd::repliesPending(const QTcpSocket *socket) const
+{
+    auto q = m_order.find(socket);
+    return q != m_order.end() && !q->second.empty();
+}
+
+void HttpFrontEnd::flushReplies(const void *connection)
+{
+    // A connection's replies go out in the order of its requests (HTTP/1.1 pipelining), however
+    // the pool finishes them: from the oldest, up to the first still being produced.
+    auto q = m_order.find(connection);
+    if (q == m_order.end())
+        return;
+    while (!q->second.empty()) {
+        auto it = m_replies.find(q->second.front());
+        if (it != m_replies.end()) {
+            if (!it->second.ready)
+                return;
+            const ServiceResponse &r = *it->second.ready;
+            QTcpSocket *socket = it->second.peer.data();
+            if (!socket || socket->state() != QAbstractSocket::ConnectedState) {
+                // The client went away (killed, or its connection cut) while its request was
+                // handled. What the request did is committed or not as the service decided; the
+                // device learns it on its next sync (push is idempotent by write id, pull restarts
+                // from its cursor).
+                logEvent({{QStringLiteral("event"), QStringLiteral("reply_dropped")},
+                          {QStringLiteral("path"), it->second.path.left(64)},
+                          {QStringLiteral("status"), r.status}});
+            } else {
+                it->second.responder->write(r.body, r.contentType, QHttpServerResponder::StatusCode(r.status));
+                if (ConnectionGuard *g = guardOf(socket))
+                    g->replyDone();
+            }
+            m_replies.erase(it);
         }
-        if (!at->second.ready)
-            break;
-        const ServiceResponse &r = *at->second.ready;
-        at->second.responder->write(r.body, r.contentType, QHttpServerResponder::StatusCode(r.status));
-        at = m_replies.erase(at);
-        if (ConnectionGuard *g = guardOf(socket))
-            g->replyDone();
+        q->second.pop_front();
     }
+    m_order.erase(q);
 }
 
 Result<quint16> HttpFrontEnd::listen(const QHostAddress &address, quint16 port, const TlsIdentity &identity)
@@ -485,10 +542,10 @@ Result<quint16> HttpFrontEnd::listen(const QHostAddress &address, quint16 port, 
         // harmless: the listener pauses again at once if it is still at that limit.
         // Direct, from the socket's destructor: a queued call was not delivered for sockets that
         // QHttpServer deletes. The QPointer is cleared before the listener deletes its remaining
-        // sockets; a closed listener (shutting down) must not resume: Qt 6.4 crashes on it.
+        // sockets.
         connect(socket, &QObject::destroyed, [this, listener = QPointer<TlsListener>(listener)] {
-            if (--m_open < m_maxConnections && listener && listener->isListening())
-                listener->resumeAccepting();
+            if (--m_open < m_maxConnections && listener)
+                listener->placeFreed();
         });
     };
     if (!server->listen(address, port))

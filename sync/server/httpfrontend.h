@@ -9,7 +9,7 @@
 #include <QPointer>
 #include <QThreadPool>
 
-#include <map>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <unordered_map>
@@ -36,9 +36,10 @@ public:
     // a reply the client does not read, or a kept-alive connection left idle. Never applies while
     // the server itself is working on a request. Set before listen().
     void setIdleTimeout(int ms) { m_idleTimeoutMs = qMax(100, ms); }
-    // How many connections may be open at once. At the limit the server stops accepting; new
-    // devices wait in the listen queue (or time out and back off) until one closes, rather than
-    // the process running out of file descriptors mid-commit. Set before listen().
+    // How many connections may be open at once, so the process never runs out of file descriptors
+    // mid-commit. At the limit up to 256 more wait their turn (accepted, before TLS) and take the
+    // next place that frees; more than that are closed at once and their devices back off and
+    // retry. Set before listen().
     void setMaxConnections(int n) { m_maxConnections = qMax(1, n); }
 
     // Starts listening with TLS; returns the port (useful when `port` is 0).
@@ -50,6 +51,8 @@ public:
 private:
     void handleApi(const QString &endpoint, const QHttpServerRequest &req, QHttpServerResponder &&responder);
     void reply(quint64 id, const ServiceResponse &out);
+    void flushReplies(const void *connection);
+    [[nodiscard]] bool repliesPending(const QTcpSocket *socket) const;
     [[nodiscard]] bool repliesUnsent() const;
 
     SyncService &m_service;
@@ -62,14 +65,15 @@ private:
     // Requests handed to the pool whose reply is not yet written or dropped; only this thread
     // touches them.
     struct PendingReply {
+        const void *connection; // the socket's address, the key of m_order
         QPointer<QTcpSocket> peer;
         std::unique_ptr<QHttpServerResponder> responder;
         QString path;
         std::optional<ServiceResponse> ready; // produced, waiting for an earlier reply on its connection
     };
-    // By id, which is arrival order: a connection's replies go out in the order of its requests
-    // (HTTP/1.1 pipelining), however the pool finishes them.
-    std::map<quint64, PendingReply> m_replies;
+    std::unordered_map<quint64, PendingReply> m_replies;
+    // Per connection, its requests' reply ids in arrival order.
+    std::unordered_map<const void *, std::deque<quint64>> m_order;
     quint64 m_lastReplyId = 0;
     bool m_stopping = false;
 };
