@@ -38,13 +38,27 @@ ApplicationWindow {
         sourceComponent: UnlockPage {}
     }
 
-    // Set while a lock is under way: the workspace (and its lists, possibly mid-way through
-    // creating rows) goes before the models drop their rows, not after.
+    // Set while a lock is under way: the workspace goes before the models drop their rows.
     property bool locking: false
+
+    // Lets every list under `item` go of its model. An inactive Loader deletes its item only later,
+    // and Qt 6.4's DelegateModel warns (and can crash) when a list still creating a row sees its
+    // model emptied; a list without a model cancels its pending rows while they still exist.
+    function detachLists(item) {
+        if (!item)
+            return
+        if (item.delegate !== undefined && item.model !== undefined)
+            item.model = null
+        for (let i = 0; i < item.children.length; ++i)
+            root.detachLists(item.children[i])
+    }
 
     Connections {
         target: Session
-        function onAboutToLock() { root.locking = true }
+        function onAboutToLock() {
+            root.detachLists(workspaceLoader.item)
+            root.locking = true
+        }
         function onUnlockedChanged() { root.locking = false }
     }
 

@@ -12,17 +12,17 @@ Item {
     property string screen: "caseload"
     readonly property bool navigating: detail.busy || caseloadPage.loading
 
+    // The screen name of each page on the stack, so going back names the page it returns to.
+    property var screens: []
+
     function openPerson(personId) {
-        detail.clear(StackView.Immediate)
-        detail.push(personComponent, { personId: personId }, StackView.Immediate)
-        root.screen = "person"
-        return true
+        return root.openTop(personComponent, "person", { personId: personId })
     }
 
     function openTop(component, name, properties) {
         detail.clear(StackView.Immediate)
+        root.screens = [name]
         detail.push(component, properties || {}, StackView.Immediate)
-        root.screen = name
         return true
     }
 
@@ -45,13 +45,39 @@ Item {
             if (url.toString().length === 0)
                 return false
             const depth = detail.depth
+            root.screens = root.screens.slice(0, depth).concat([name])
             const page = detail.push(url, { personId: personId }, StackView.Immediate)
-            if (!page || detail.depth !== depth + 1)
+            if (!page || detail.depth !== depth + 1) {
+                root.screens = root.screens.slice(0, detail.depth)
+                root.screen = detail.depth > 0 ? root.screens[detail.depth - 1] : "caseload"
                 return false
-            root.screen = name
+            }
             return true
         }
         return false
+    }
+
+    // One step back, as the header's back button goes: the page under this one, else the list.
+    // Returns false when the list is already all there is.
+    function goBack() {
+        if (detail.depth === 0)
+            return false
+        if (detail.currentItem && detail.currentItem.backRequested)
+            detail.currentItem.backRequested()
+        if (detail.depth > 1)
+            detail.pop(StackView.Immediate)
+        else
+            root.show("caseload", "")
+        return true
+    }
+
+    // Android's back key and Escape go back a page instead of leaving the app; at the list they
+    // are taken too, so back never closes Hearth mid-visit (the home button leaves it). An open
+    // dialog or menu takes them first and closes itself.
+    Shortcut {
+        sequences: ["Esc", "Back"]
+        context: Qt.WindowShortcut
+        onActivated: root.goBack()
     }
 
     Binding {
@@ -94,7 +120,7 @@ Item {
         width: root.twoPane ? root.width - Units.listPaneWidth - 1 : root.width
         height: root.height
         visible: root.twoPane || depth > 0
-        onDepthChanged: if (depth === 0) root.screen = "caseload"
+        onDepthChanged: root.screen = depth > 0 && root.screens.length >= depth ? root.screens[depth - 1] : "caseload"
     }
 
     Label {

@@ -39,8 +39,9 @@ if(TARGET hearth_documents)
 endif()
 
 # Placeholder instrument wording (the licensed EQ-5D and distress wording is deployment data, not
-# in the repository). Added once hearth_app exists, at the end of this directory's processing.
+# in the repository: a deployment puts <instrument>.json beside it, in the assets folder the app
+# reads at run time). Added once hearth_app exists, at the end of this directory's processing.
 cmake_language(DEFER CALL qt_add_resources hearth_app hearth_flow_data
-  PREFIX /hearth/flows
-  BASE ${_flows}
-  FILES ${_flows}/instrument-wording-placeholder.json)
+  PREFIX /hearth/instruments
+  BASE ${PROJECT_SOURCE_DIR}/assets/instruments
+  FILES ${PROJECT_SOURCE_DIR}/assets/instruments/instrument-wording-placeholder.json)

@@ -27,18 +27,18 @@ ColumnLayout {
             delegate: Button {
                 id: scoreButton
                 required property int index
-                objectName: root.key + "_" + index
+                objectName: root.key + "_" + scoreButton.index
                 implicitWidth: Units.touchTarget
                 implicitHeight: Units.touchTarget
                 checkable: true
-                checked: root.score === index
-                highlighted: checked
-                text: checked ? "\u2713" + index : index
-                font.bold: checked
+                checked: root.score === scoreButton.index
+                highlighted: scoreButton.checked
+                text: scoreButton.checked ? "\u2713" + scoreButton.index : scoreButton.index
+                font.bold: scoreButton.checked
                 Accessible.role: Accessible.RadioButton
-                Accessible.name: qsTr("Score %1 for %2").arg(index).arg(root.label)
-                Accessible.checked: checked
-                onClicked: root.chosen(index)
+                Accessible.name: qsTr("Score %1 for %2").arg(scoreButton.index).arg(root.label)
+                Accessible.checked: scoreButton.checked
+                onClicked: root.chosen(scoreButton.index)
             }
         }
     }

@@ -17,6 +17,8 @@ Frame {
     required property string status
     required property string statusLabel
     required property bool overdue
+    required property string outcome
+    required property string reviewDate
     required property var controller
     property bool locked: false
     property bool editing: false
@@ -25,6 +27,8 @@ Frame {
     Accessible.role: Accessible.ListItem
     Accessible.name: qsTr("%1; %2; by %3; %4").arg(root.action).arg(root.ownerLabel)
                      .arg(root.dueDate.length > 0 ? root.dueDate : qsTr("no date")).arg(root.statusLabel)
+                     + (root.outcome.length > 0 ? "; " + qsTr("Outcome: %1").arg(root.outcome) : "")
+                     + (root.reviewDate.length > 0 ? "; " + qsTr("Look again: %1").arg(root.reviewDate) : "")
 
     ColumnLayout {
         anchors.fill: parent
@@ -44,7 +48,18 @@ Frame {
             wrapMode: Text.Wrap
             Accessible.ignored: true
         }
-        RowLayout {
+        Label {
+            Layout.fillWidth: true
+            visible: root.outcome.length > 0 || root.reviewDate.length > 0
+            text: [root.outcome.length > 0 ? qsTr("Outcome: %1").arg(root.outcome) : "",
+                   root.reviewDate.length > 0 ? qsTr("Look again: %1").arg(root.reviewDate) : ""]
+                  .filter(part => part.length > 0).join(" \u00B7 ")
+            wrapMode: Text.Wrap
+            Accessible.ignored: true
+        }
+        // Wraps: the chips and the button do not fit one line on a phone.
+        Flow {
+            Layout.fillWidth: true
             spacing: Units.spacing
             StatusChip {
                 label: root.statusLabel
@@ -56,10 +71,10 @@ Frame {
                 symbol: "\u26A0"
                 tint: "#b3261e"
             }
-            Item { Layout.fillWidth: true }
             Button {
+                objectName: "editAction_" + root.key
                 visible: !root.editing
-                text: root.locked ? qsTr("Update status") : qsTr("Change")
+                text: root.locked ? qsTr("Update progress") : qsTr("Change")
                 implicitHeight: Units.touchTarget
                 Accessible.name: qsTr("%1: %2").arg(text).arg(root.action)
                 onClicked: root.editing = true
@@ -80,6 +95,8 @@ Frame {
                     actionText = root.action
                     ownerName = root.ownerName
                     dueDate = root.dueDate
+                    outcome = root.outcome
+                    reviewDate = root.reviewDate
                 }
                 onDone: root.editing = false
             }

@@ -3,8 +3,9 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Hearth
 
-// The fields of one care action: what, who, by when, status. Checks are the core's: this only
-// collects what was typed and shows the errors the controller reports.
+// The fields of one care action: what, who, by when, status, and once under way its outcome and
+// when to look at it again. Checks are the core's: this only collects what was typed and shows the
+// errors the controller reports. An agreed plan locks what and who, not the tracking fields.
 ColumnLayout {
     id: root
 
@@ -20,6 +21,8 @@ ColumnLayout {
     property alias actionText: actionField.text
     property alias ownerName: ownerNameField.text
     property alias dueDate: dueField.text
+    property alias outcome: outcomeField.text
+    property alias reviewDate: reviewField.text
     property string owner: "link_worker"
     property string status: "planned"
 
@@ -65,6 +68,20 @@ ColumnLayout {
         errorText: root.error("status")
         onActivated: function(v) { root.status = v }
     }
+    FormField {
+        id: outcomeField
+        objectName: "outcome_" + root.concernId
+        label: qsTr("Outcome so far (optional)")
+        helpText: qsTr("What happened, in the person's words where you can.")
+        errorText: root.error("outcome")
+    }
+    FormField {
+        id: reviewField
+        objectName: "review_" + root.concernId
+        label: qsTr("Look at it again on (YYYY-MM-DD, optional)")
+        inputMethodHints: Qt.ImhDate
+        errorText: root.error("review_date")
+    }
     RowLayout {
         spacing: Units.spacing
         Button {
@@ -75,10 +92,14 @@ ColumnLayout {
             Accessible.name: text
             onClicked: {
                 root.active = true
-                const fields = root.locked ? { "status": root.status }
-                                           : { "action": actionField.text, "owner": root.owner,
-                                               "owner_name": ownerNameField.text, "due_date": dueField.text,
-                                               "status": root.status }
+                const fields = { "status": root.status, "outcome": outcomeField.text,
+                                 "review_date": reviewField.text }
+                if (!root.locked) {
+                    fields["action"] = actionField.text
+                    fields["owner"] = root.owner
+                    fields["owner_name"] = ownerNameField.text
+                    fields["due_date"] = dueField.text
+                }
                 if (root.controller.saveAction(root.actionId, root.concernId, fields)) {
                     root.active = false
                     root.done()

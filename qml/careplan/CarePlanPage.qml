@@ -30,7 +30,8 @@ PageScaffold {
         wrapMode: Text.Wrap
         label: plan.agreed ? qsTr("Agreed on %1 and locked").arg(plan.agreedDate)
                                  : qsTr("Not agreed yet")
-        symbol: plan.agreed ? "\uD83D\uDD12" : "\u270E"
+        // A tick, not a padlock: the padlock is missing from common device fonts (an empty box).
+        symbol: plan.agreed ? "\u2713" : "\u270E"
     }
     Label {
         Layout.fillWidth: true

@@ -19,6 +19,7 @@ ItemDelegate {
     required property int overdueActions
     required property string reviewDue
     required property bool reviewOverdue
+    required property int conflicts
 
     signal chosen(string personId)
 
@@ -33,7 +34,26 @@ ItemDelegate {
         if (root.reviewDue.length > 0)
             parts.push(root.reviewOverdue ? qsTr("Review overdue since %1").arg(root.reviewDue)
                                           : qsTr("Review due %1").arg(root.reviewDue))
+        if (root.conflicts > 0)
+            parts.push(qsTr("%n conflict(s) to review", "", root.conflicts))
         return parts.join(", ")
+    }
+
+    // The chips under the name: a symbol and words each, the colour only repeats them.
+    readonly property var chips: {
+        const c = []
+        if (root.closed)
+            c.push({ symbol: "\u2713", label: qsTr("Closed"), tint: "#49454f" })
+        if (root.awaitingFirstContact)
+            c.push({ symbol: "\u25F7", label: qsTr("Waiting %n day(s)", "", root.daysWaiting), tint: "#7a4f01" })
+        if (root.overdueActions > 0)
+            c.push({ symbol: "\u26A0", label: qsTr("%n overdue", "", root.overdueActions), tint: "#b3261e" })
+        if (root.reviewDue.length > 0)
+            c.push(root.reviewOverdue ? { symbol: "\u26A0", label: qsTr("Review overdue"), tint: "#b3261e" }
+                                      : { symbol: "\u25F7", label: qsTr("Review %1").arg(root.reviewDue), tint: "#1a5fb4" })
+        if (root.conflicts > 0)
+            c.push({ symbol: "\u21C4", label: qsTr("%n conflict(s)", "", root.conflicts), tint: "#6a3d9a" })
+        return c
     }
 
     width: ListView.view ? ListView.view.width : implicitWidth
@@ -63,31 +83,17 @@ ItemDelegate {
         Flow {
             Layout.fillWidth: true
             spacing: 4
-            visible: children.length > 0 && root.statusText.length > 0
+            visible: root.chips.length > 0
 
-            StatusChip {
-                visible: root.closed
-                symbol: "\u2713"
-                label: qsTr("Closed")
-                tint: "#49454f"
-            }
-            StatusChip {
-                visible: root.awaitingFirstContact
-                symbol: "\u25F7"
-                label: qsTr("Waiting %n day(s)", "", root.daysWaiting)
-                tint: "#7a4f01"
-            }
-            StatusChip {
-                visible: root.overdueActions > 0
-                symbol: "\u26A0"
-                label: qsTr("%n overdue", "", root.overdueActions)
-                tint: "#b3261e"
-            }
-            StatusChip {
-                visible: root.reviewDue.length > 0
-                symbol: root.reviewOverdue ? "\u26A0" : "\u25F7"
-                label: root.reviewOverdue ? qsTr("Review overdue") : qsTr("Review %1").arg(root.reviewDue)
-                tint: root.reviewOverdue ? "#b3261e" : "#1a5fb4"
+            // Only the statuses that apply are created: rows are made while the list scrolls.
+            Repeater {
+                model: root.chips
+                delegate: StatusChip {
+                    required property var modelData
+                    symbol: modelData.symbol
+                    label: modelData.label
+                    tint: modelData.tint
+                }
             }
         }
     }

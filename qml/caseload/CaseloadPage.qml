@@ -61,21 +61,14 @@ PageScaffold {
         id: people
     }
 
-    WorkerSummaryCard {
-        Layout.fillWidth: true
-    }
-
-    SyncStatusCard {
-        Layout.fillWidth: true
-        onOpenRequested: root.syncRequested()
-        onConflictsRequested: root.conflictsRequested()
-    }
-
     TextField {
         id: search
         objectName: "caseloadSearch"
         Layout.fillWidth: true
-        implicitHeight: Math.max(Units.touchTarget, implicitContentHeight + topPadding + bottomPadding)
+        // The text's real line height (contentHeight, as FormField does): implicitContentHeight
+        // did not follow the font, and the field was squeezed under its own text.
+        implicitHeight: Math.max(Units.touchTarget, search.contentHeight + search.topPadding + search.bottomPadding,
+                                 search.implicitBackgroundHeight + search.topInset + search.bottomInset)
         placeholderText: qsTr("Search by name or CHI number")
         inputMethodHints: Qt.ImhNoPredictiveText
         Accessible.name: qsTr("Search by name or CHI number")
@@ -99,31 +92,24 @@ PageScaffold {
             delegate: ActionButton {
                 id: chip
                 required property var modelData
-                readonly property int n: root.model.filterCounts[chip.modelData.key] !== undefined
-                                         ? root.model.filterCounts[chip.modelData.key] : 0
+                // Counts arrive just after the first page; until then the label stands alone.
+                readonly property bool counted: root.model.filterCounts[chip.modelData.key] !== undefined
+                readonly property int n: chip.counted ? root.model.filterCounts[chip.modelData.key] : 0
                 text: (root.model.filter === chip.modelData.filter ? "\u2713 " : "") + chip.modelData.label
-                      + " (" + chip.n + ")"
+                      + (chip.counted ? " (" + chip.n + ")" : "")
                 // Long labels at 200% text wrap inside the list's width instead of running off it.
-                width: Math.min(implicitWidth, filters.width)
+                width: Math.min(chip.implicitWidth, filters.width)
                 checkable: true
                 checked: root.model.filter === chip.modelData.filter
                 flat: true
                 highlighted: checked
                 Accessible.role: Accessible.RadioButton
-                Accessible.name: qsTr("%1, %n people", "", chip.n).arg(chip.modelData.label)
+                Accessible.name: chip.counted ? qsTr("%1, %n people", "", chip.n).arg(chip.modelData.label)
+                                              : chip.modelData.label
                 Accessible.checked: chip.checked
                 onClicked: root.model.filter = chip.modelData.filter
             }
         }
-    }
-
-    Label {
-        Layout.fillWidth: true
-        text: people.busy && people.total === 0 ? qsTr("Opening your caseload…")
-                                                : qsTr("%n people shown", "", people.matches)
-        opacity: 0.8
-        Accessible.role: Accessible.StaticText
-        Accessible.name: text
     }
 
     ListView {
@@ -131,24 +117,66 @@ PageScaffold {
         objectName: "caseloadList"
         Layout.fillWidth: true
         Layout.fillHeight: true
+        // Only what is left: a list's own height asked for everything and squeezed the search
+        // field above it to a sliver.
+        Layout.preferredHeight: 0
         clip: true
         model: people
         keyNavigationEnabled: true
         activeFocusOnTab: true
+        // No row is current until the keyboard picks one: a current row keeps itself in view,
+        // which scrolled the figures above the list half out of sight whenever the rows changed.
+        currentIndex: -1
+        // Until the person scrolls, the list stays at its top while the figures above it grow
+        // (they arrive after the rows); a list keeps its rows still and would push them off.
+        property bool movedByPerson: false
+        onMovementStarted: list.movedByPerson = true
         ScrollBar.vertical: ScrollBar {}
         Accessible.role: Accessible.List
         Accessible.name: qsTr("People")
+        // The figures and the sync state scroll away with the list, so on a phone (and at 200%
+        // text) the people are never pushed off the screen. The search stays outside: a list
+        // gives its current row the focus when rows change, which would take it from the field.
+        header: ColumnLayout {
+            width: ListView.view ? ListView.view.width : 0
+            spacing: Units.spacing
+            onHeightChanged: if (!list.movedByPerson) Qt.callLater(list.positionViewAtBeginning)
+
+            WorkerSummaryCard {
+                Layout.fillWidth: true
+            }
+
+            SyncStatusCard {
+                Layout.fillWidth: true
+                onOpenRequested: root.syncRequested()
+                onConflictsRequested: root.conflictsRequested()
+            }
+
+            Label {
+                Layout.fillWidth: true
+                text: people.busy && people.total === 0 ? qsTr("Opening your caseload…")
+                                                        : qsTr("%n people shown", "", people.matches)
+                opacity: 0.8
+                Accessible.role: Accessible.StaticText
+                Accessible.name: text
+            }
+
+            Item {
+                implicitHeight: Units.spacing / 2
+            }
+        }
         delegate: CaseloadDelegate {
             onChosen: function(personId) { root.personChosen(personId) }
         }
 
-        Label {
-            anchors.centerIn: parent
-            width: parent.width - 2 * Units.margin
+        // Under the header, so it never covers the search or the filters.
+        footer: Label {
+            width: ListView.view ? ListView.view.width : 0
             visible: list.count === 0 && !people.busy
+            topPadding: Units.margin
             horizontalAlignment: Text.AlignHCenter
             wrapMode: Text.Wrap
-            text: search.text.length > 0 ? qsTr("Nobody matches \u201C%1\u201D.").arg(search.text)
+            text: people.search.length > 0 ? qsTr("Nobody matches \u201C%1\u201D.").arg(people.search)
                                          : qsTr("Nobody here under this filter.")
         }
     }

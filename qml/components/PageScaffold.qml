@@ -60,6 +60,9 @@ Page {
                 Layout.fillWidth: true
                 Layout.leftMargin: root.canGoBack ? 0 : Units.margin
                 text: root.title
+                // Two lines before eliding: at 200% text on a phone one line holds a word or two.
+                wrapMode: Text.Wrap
+                maximumLineCount: 2
                 elide: Text.ElideRight
                 font.bold: true
                 font.pixelSize: Units.headingPixelSize

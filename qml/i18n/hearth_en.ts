@@ -14,22 +14,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+17"/>
         <source>Start an assessment</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+8"/>
         <source>Start %1 assessment</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+10"/>
         <source>Earlier assessments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+11"/>
         <source>%1 assessment, %2 (%3)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -44,7 +44,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>%1 · %2 · %3 concerns chosen</source>
         <translation type="unfinished"></translation>
     </message>
@@ -179,18 +179,30 @@
 <context>
     <name>CareActionDelegate</name>
     <message>
-        <location filename="../careplan/CareActionDelegate.qml" line="+26"/>
+        <location filename="../careplan/CareActionDelegate.qml" line="+28"/>
         <source>%1; %2; by %3; %4</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+16"/>
+        <location line="+18"/>
         <source>no date</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-1"/>
+        <location line="-17"/>
+        <location line="+24"/>
+        <source>Outcome: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-23"/>
+        <location line="+24"/>
+        <source>Look again: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-9"/>
         <source>Who: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -200,18 +212,18 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+23"/>
         <source>Overdue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+7"/>
-        <source>Update status</source>
+        <source>Change</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+0"/>
-        <source>Change</source>
+        <source>Update progress</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -223,7 +235,7 @@
 <context>
     <name>CareActionEditor</name>
     <message>
-        <location filename="../careplan/CareActionEditor.qml" line="+33"/>
+        <location filename="../careplan/CareActionEditor.qml" line="+36"/>
         <source>Action</source>
         <translation type="unfinished"></translation>
     </message>
@@ -248,7 +260,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+9"/>
+        <source>Outcome so far (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>What happened, in the person&apos;s words where you can.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Look at it again on (YYYY-MM-DD, optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Save action</source>
         <translation type="unfinished"></translation>
     </message>
@@ -258,7 +285,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+21"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
@@ -324,7 +351,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>Agreed on %1 and locked</source>
         <translation type="unfinished"></translation>
     </message>
@@ -334,7 +361,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+22"/>
         <source>Agreement</source>
         <translation type="unfinished"></translation>
     </message>
@@ -349,7 +376,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>The person agrees this plan</source>
         <translation type="unfinished"></translation>
     </message>
@@ -394,7 +421,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Make the care plan PDF</source>
         <translation type="unfinished"></translation>
     </message>
@@ -412,13 +439,13 @@
 <context>
     <name>CaseloadDelegate</name>
     <message>
-        <location filename="../caseload/CaseloadDelegate.qml" line="+28"/>
-        <location line="+43"/>
+        <location filename="../caseload/CaseloadDelegate.qml" line="+29"/>
+        <location line="+17"/>
         <source>Closed</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location line="-41"/>
+        <location line="-15"/>
         <source>Awaiting first contact, %n day(s) waiting</source>
         <translation>
             <numerusform>Awaiting first contact, %n day waiting</numerusform>
@@ -443,6 +470,22 @@
         <source>Review due %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n conflict(s) to review</source>
+        <translation type="unfinished">
+            <numerusform>%n conflict to review</numerusform>
+            <numerusform>%n conflicts to review</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+17"/>
+        <source>%n conflict(s)</source>
+        <translation type="unfinished">
+            <numerusform>%n conflict</numerusform>
+            <numerusform>%n conflicts</numerusform>
+        </translation>
+    </message>
     <message>
         <location line="+9"/>
         <source>CHI %1</source>
@@ -459,7 +502,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location line="+18"/>
+        <location line="-31"/>
         <source>Waiting %n day(s)</source>
         <translation>
             <numerusform>Waiting %n day</numerusform>
@@ -467,7 +510,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+6"/>
+        <location line="+2"/>
         <source>%n overdue</source>
         <translation>
             <numerusform>%n overdue</numerusform>
@@ -475,12 +518,12 @@
         </translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+2"/>
         <source>Review overdue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Review %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -523,7 +566,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+18"/>
         <location line="+2"/>
         <source>Search by name or CHI number</source>
         <translation type="unfinished"></translation>
@@ -559,7 +602,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location line="+14"/>
+        <location line="+17"/>
         <source>%1, %n people</source>
         <translation>
             <numerusform>%1, %n person</numerusform>
@@ -567,7 +610,7 @@
         </translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+39"/>
         <source>Opening your caseload…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -580,12 +623,12 @@
         </translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="-21"/>
         <source>People</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+42"/>
         <source>Nobody matches “%1”.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -627,7 +670,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+11"/>
         <source>Closed on %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -645,7 +688,7 @@
         </translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Reason for closing</source>
         <translation type="unfinished"></translation>
     </message>
@@ -670,7 +713,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Reopen the case</source>
         <translation type="unfinished"></translation>
     </message>
@@ -714,14 +757,37 @@
     </message>
 </context>
 <context>
+    <name>ConfirmDialog</name>
+    <message>
+        <location filename="../components/ConfirmDialog.qml" line="+13"/>
+        <source>Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Are you sure?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Keep it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Keep it, do not remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ConflictCard</name>
     <message>
-        <location filename="../conflicts/ConflictCard.qml" line="+31"/>
+        <location filename="../conflicts/ConflictCard.qml" line="+37"/>
         <source>Conflict: %1 of %2, %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+11"/>
         <source>%1 (%2)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -736,12 +802,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+23"/>
         <source>Value %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+11"/>
         <source>Shown now</source>
         <translation type="unfinished"></translation>
     </message>
@@ -840,7 +906,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location line="+12"/>
+        <location line="+14"/>
         <source>Awaiting first contact: referral received %1, %n day(s) ago</source>
         <translation>
             <numerusform>Awaiting first contact: referral received %1, %n day ago</numerusform>
@@ -878,7 +944,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Record attempt</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1581,7 +1647,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>Save new person</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1595,7 +1661,7 @@
     <name>Main</name>
     <message>
         <location filename="../Main.qml" line="+30"/>
-        <location line="+29"/>
+        <location line="+53"/>
         <source>Hearth</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1608,7 +1674,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>One-off gains</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1663,7 +1729,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Save</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1683,8 +1749,24 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+16"/>
         <source>%1, %2, %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <location line="+20"/>
+        <source>Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-18"/>
+        <source>Remove %1, %2, %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Remove %1 (%2, %3, %4) from this person&apos;s money gained? The removal is kept in the record&apos;s history.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1707,7 +1789,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>Save note</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1735,7 +1817,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>Refer to %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1859,7 +1941,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Measure</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1874,7 +1956,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+58"/>
         <source>not given</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1894,7 +1976,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+31"/>
         <source>Distress: %1 of 10</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1909,7 +1991,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+22"/>
         <source>Save measurement</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2035,12 +2117,12 @@
 <context>
     <name>PageScaffold</name>
     <message>
-        <location filename="../components/PageScaffold.qml" line="+37"/>
+        <location filename="../components/PageScaffold.qml" line="+50"/>
         <source>Back</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+38"/>
         <source>Working</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2094,7 +2176,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Cancer Care Review done</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2124,7 +2206,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+34"/>
         <source>Date received (YYYY-MM-DD)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2214,13 +2296,13 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
-        <location line="+24"/>
+        <location line="+19"/>
+        <location line="+25"/>
         <source>Date (YYYY-MM-DD)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-23"/>
+        <location line="-24"/>
         <source>Who did it</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2255,7 +2337,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+17"/>
         <source>Event</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2753,9 +2835,43 @@
     </message>
 </context>
 <context>
+    <name>WorkerSummaryCard</name>
+    <message>
+        <location filename="../caseload/WorkerSummaryCard.qml" line="+19"/>
+        <location line="+13"/>
+        <source>My figures</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>My figures · money %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>open cases</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>reviews due</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>gained this quarter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>debt written off</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>WorkspacePage</name>
     <message>
-        <location filename="../WorkspacePage.qml" line="+106"/>
+        <location filename="../WorkspacePage.qml" line="+132"/>
         <source>Choose a person from the list to see their record.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2812,7 +2928,7 @@
 <context>
     <name>hearth::CarePlanController</name>
     <message>
-        <location filename="../../src/app/flows/careplancontroller.cpp" line="+85"/>
+        <location filename="../../src/app/flows/careplancontroller.cpp" line="+71"/>
         <source>The plan is agreed and locked. Record changes in a visit note or a review.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2857,12 +2973,13 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>Care plan agreed with %1 (%2).</source>
+        <location line="+6"/>
+        <source>%1 and %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+2"/>
+        <location line="+3"/>
         <source>Plan agreed and locked</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2887,12 +3004,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>Care plan shared with the %1, with consent.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>Shared with the %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2922,7 +3034,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>%1 assessment, %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2944,7 +3056,7 @@
 <context>
     <name>hearth::ContactController</name>
     <message>
-        <location filename="../../src/app/flows/intakecontroller.cpp" line="+124"/>
+        <location filename="../../src/app/flows/intakecontroller.cpp" line="+126"/>
         <source>Contact recorded</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2970,7 +3082,7 @@
 <context>
     <name>hearth::IntakeController</name>
     <message>
-        <location filename="../../src/app/flows/intakecontroller.cpp" line="-101"/>
+        <location filename="../../src/app/flows/intakecontroller.cpp" line="-103"/>
         <source>Agrees to be contacted by the service</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2980,7 +3092,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+25"/>
         <location line="+14"/>
         <source>Saved</source>
         <translation type="unfinished"></translation>
@@ -3004,6 +3116,16 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+8"/>
+        <source>That entry is no longer here; nothing was removed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Removed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+40"/>
         <source>None</source>
         <translation type="unfinished"></translation>
@@ -3020,7 +3142,7 @@
 <context>
     <name>hearth::OnwardReferralController</name>
     <message>
-        <location filename="../../src/app/flows/onwardreferralcontroller.cpp" line="+50"/>
+        <location filename="../../src/app/flows/onwardreferralcontroller.cpp" line="+43"/>
         <source>Any area</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3058,12 +3180,12 @@
 <context>
     <name>hearth::OutcomeController</name>
     <message>
-        <location filename="../../src/app/flows/outcomecontroller.cpp" line="+180"/>
+        <location filename="../../src/app/flows/outcomecontroller.cpp" line="+182"/>
         <source>Measure saved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+46"/>
         <source>EQ-5D index</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3252,7 +3374,7 @@
 <context>
     <name>hearth::app::Session</name>
     <message>
-        <location filename="../../src/app/session.cpp" line="+140"/>
+        <location filename="../../src/app/session.cpp" line="+196"/>
         <source>The app is locked. Unlock it and try again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3330,6 +3452,76 @@
     <message>
         <location line="+34"/>
         <source>Could not enrol this device: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>hearth::app::WorkerSummaryController</name>
+    <message>
+        <location filename="../../src/app/workersummarycontroller.cpp" line="+23"/>
+        <source>%1 – %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>No closed cases yet, so no change in concerns to show.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n closed case(s), none with a follow-up assessment to compare concerns with.</source>
+        <translation type="unfinished">
+            <numerusform>%n closed case, none with a follow-up assessment to compare concerns with.</numerusform>
+            <numerusform>%n closed cases, none with a follow-up assessment to compare concerns with.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Closed cases: %1 of %2 concerns improved, %3 unchanged, %4 worse (mean score %5 → %6 out of 10).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <location line="+11"/>
+        <location line="+37"/>
+        <source>Hearth is locked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-41"/>
+        <location line="+9"/>
+        <source>Working out your figures…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>Your own figures appear once this device is enrolled for a link worker.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Your figures could not be worked out: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+10"/>
+        <source>Your figures: %n open case(s)</source>
+        <translation type="unfinished">
+            <numerusform>Your figures: %n open case</numerusform>
+            <numerusform>Your figures: %n open cases</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n review(s) due</source>
+        <translation type="unfinished">
+            <numerusform>%n review due</numerusform>
+            <numerusform>%n reviews due</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Gained %1 from %2, with %3 of debt written off.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

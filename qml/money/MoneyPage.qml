@@ -131,6 +131,8 @@ PageScaffold {
         model: money.gains
         delegate: Frame {
             id: gain
+            required property int index
+            required property string key
             required property string kindLabel
             required property string description
             required property string amountText
@@ -154,7 +156,30 @@ PageScaffold {
                           + (gain.organisation.length > 0 ? " \u00B7 " + gain.organisation : "")
                     wrapMode: Text.Wrap
                 }
+                ActionButton {
+                    objectName: "removeGain_" + gain.index
+                    Layout.alignment: Qt.AlignRight
+                    text: qsTr("Remove")
+                    flat: true
+                    Accessible.name: qsTr("Remove %1, %2, %3").arg(gain.kindLabel).arg(gain.amountText).arg(gain.date)
+                    onClicked: {
+                        removeDialog.key = gain.key
+                        removeDialog.question = qsTr("Remove %1 (%2, %3, %4) from this person's money gained? "
+                                                     + "The removal is kept in the record's history.")
+                                                .arg(gain.amountText).arg(gain.kindLabel).arg(gain.periodLabel)
+                                                .arg(gain.date)
+                        removeDialog.open()
+                    }
+                }
             }
         }
+    }
+
+    ConfirmDialog {
+        id: removeDialog
+        objectName: "removeGainDialog"
+        property string key
+        confirmText: qsTr("Remove")
+        onConfirmed: money.remove(removeDialog.key)
     }
 }

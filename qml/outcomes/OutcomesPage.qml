@@ -115,15 +115,16 @@ PageScaffold {
             Repeater {
                 model: dimension.modelData.levels
                 delegate: RadioButton {
+                    id: level
                     required property var modelData
                     required property int index
-                    objectName: "level_" + dimension.index + "_" + (index + 1)
+                    objectName: "level_" + dimension.index + "_" + (level.index + 1)
                     Layout.fillWidth: true
-                    implicitHeight: Math.max(Units.touchTarget, implicitContentHeight)
-                    text: modelData
-                    checked: outcomes.levels[dimension.index] === index + 1
-                    Accessible.name: dimension.modelData.title + ": " + modelData
-                    onClicked: outcomes.setLevel(dimension.index, index + 1)
+                    implicitHeight: Math.max(Units.touchTarget, level.implicitContentHeight)
+                    text: level.modelData
+                    checked: outcomes.levels[dimension.index] === level.index + 1
+                    Accessible.name: dimension.modelData.title + ": " + level.modelData
+                    onClicked: outcomes.setLevel(dimension.index, level.index + 1)
                 }
             }
         }

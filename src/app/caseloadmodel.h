@@ -9,6 +9,10 @@
 
 #include <memory>
 
+namespace hearth {
+class Store;
+}
+
 namespace hearth::app {
 
 // The caseload list: my people, searchable by name or CHI, with the link worker's filters.
@@ -16,6 +20,10 @@ namespace hearth::app {
 // connection (Store::reader()) and each search runs on the thread pool over an immutable index;
 // a result arriving after a newer request is dropped (the latest query wins). Rows are handed to
 // the view in pages (fetchMore), so a 10,000-person caseload costs the view one page.
+// A load shows in two steps: the first page as soon as the summaries are decrypted, then the
+// sorted index, the other pages and the filter counts (the first page's rows do not change).
+// Rows change by removal and insertion, never by a reset: Qt 6.4's DelegateModel warns (and can
+// crash) when a reset lands while the view is still creating a row asynchronously.
 class CaseloadModel : public QAbstractListModel
 {
     Q_OBJECT
@@ -27,6 +35,7 @@ class CaseloadModel : public QAbstractListModel
     // Everyone on this device, whatever the filter.
     Q_PROPERTY(int total READ total NOTIFY loaded)
     // How many people each filter would show, ignoring the search: {all, open, awaiting, ...}.
+    // Empty until the whole caseload is indexed (just after the first page shows).
     Q_PROPERTY(QVariantMap filterCounts READ filterCounts NOTIFY loaded)
     Q_PROPERTY(bool busy READ isBusy NOTIFY busyChanged)
     Q_PROPERTY(QString error READ error NOTIFY errorChanged)
@@ -48,6 +57,7 @@ public:
         NextActionDueRole, // locale short date, empty when none
         ReviewDueRole,     // locale short date, empty when no review is due
         ReviewOverdueRole, // the review date has passed
+        ConflictsRole,     // fields in conflict across the person's records, to review
     };
     Q_ENUM(Roles)
 
@@ -96,7 +106,13 @@ private:
     void clear();
     void setBusy(bool busy);
     void setError(const QString &error);
-    void show(quint64 generation, QList<int> rows);
+    // Replaces the rows on display (removal then insertion of the first page).
+    void show(std::shared_ptr<const CaseloadIndex> index, QList<int> rows);
+    // Builds the whole index from the entries a load read, after its first page is on screen.
+    void buildIndex(quint64 generation, std::shared_ptr<const QList<CaseloadEntry>> entries);
+    // False (and the job counted as finished) when a newer request came after `generation`.
+    bool isCurrent(quint64 generation);
+    void finishJob(bool current);
     [[nodiscard]] QDate today() const { return m_today.isValid() ? m_today : QDate::currentDate(); }
 
     std::shared_ptr<const CaseloadIndex> m_index;
@@ -110,8 +126,12 @@ private:
     QDate m_today;
     quint64 m_generation = 0; // bumped by every request; older results are dropped
     int m_running = 0;
-    bool m_resetting = false; // inside begin/endResetModel: fetchMore waits
-    bool m_inserting = false; // inside begin/endInsertRows of a page: fetchMore waits
+    bool m_changing = false;         // inside begin/end of a row change: fetchMore waits
+    bool m_partial = false;          // the index holds only the first page; searches wait for the rest
+    const Store *m_source = nullptr; // the store the rows were read from (null: none yet)
+    // Holds the session's background start-up work (the sync worker's own unlock) until the
+    // first page after an unlock is on screen.
+    std::shared_ptr<void> m_startupHold;
 };
 
 } // namespace hearth::app

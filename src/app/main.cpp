@@ -2,6 +2,7 @@
 #include "desktop/desktopscheduler.h"
 #include "desktop/desktopsecurescreen.h"
 #include "desktop/filekeyprotector.h"
+#include "outcomecontroller.h"
 #include "referencedata.h"
 #include "selftest.h"
 #include "session.h"
@@ -50,6 +51,8 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "hearth: %s\n", qPrintable(reference.error().toString()));
         return int(reference.error().code);
     }
+    // A deployment's licensed questionnaire wording sits beside the rest of its reference data.
+    hearth::OutcomeController::setWordingDirectory(assetsDir + QStringLiteral("/instruments"));
 
     if (p.isSet(selfTestOpt))
         return hearth::app::runSelfTest(reference.value());

@@ -1,6 +1,7 @@
 #include "session.h"
 
 #include "backgroundscheduler.h"
+#include "crypto.h"
 #include "flows/flowsession.h"
 #include "logging.h"
 #include "securescreen.h"
@@ -9,7 +10,9 @@
 
 #include <QCoreApplication>
 #include <QEvent>
+#include <QGuiApplication>
 #include <QQmlEngine>
+#include <QQuickWindow>
 #include <QSettings>
 
 namespace hearth::app {
@@ -40,6 +43,8 @@ Session::Session(QString storeDir, Services services, StoreOptions options, QObj
     m_textScale = qBound(1.0, settings.value(QStringLiteral("text_scale"), 1.0).toReal(), 2.0);
     m_inactivity.setSingleShot(true);
     connect(&m_inactivity, &QTimer::timeout, this, [this] { lockFor(QStringLiteral("inactivity")); });
+    m_startupHoldLimit.setSingleShot(true);
+    connect(&m_startupHoldLimit, &QTimer::timeout, this, &Session::startBackgroundWork);
     connect(m_syncStatus, &SyncStatus::pulled, this, [this] { Q_EMIT recordsChanged({}); });
     if (QCoreApplication::instance())
         QCoreApplication::instance()->installEventFilter(this);
@@ -121,17 +126,68 @@ void Session::adopt(std::unique_ptr<Store> store, const QByteArray &passcode)
     FlowSession::instance()->attach(m_store.get(), m_options.reference, m_user);
     m_sync = new SyncRunner(m_storeDir, m_options, this);
     m_syncStatus->attach(m_sync);
-    m_sync->start(passcode, m_syncEnabled);
-    if (m_services.scheduler && m_syncEnabled) {
-        // The scheduler calls back on its own thread; the task queues the run onto the worker.
-        m_services.scheduler->schedulePeriodic(std::chrono::minutes(15), m_sync->worker()->backgroundTask());
-    }
+    m_syncPasscode = passcode;
+    m_backgroundStarted = false;
+    m_startupHolds = 0;
     m_lockReason.clear();
     Q_EMIT lockReasonChanged();
     m_inactivity.start(inactivityLimitMs());
     m_sinceRestart.start();
     Q_EMIT storeExistsChanged();
     Q_EMIT unlockedChanged();
+    // Views that show the first screen took their holds while unlockedChanged was handled.
+    if (m_startupHolds == 0)
+        startBackgroundWork();
+    else
+        m_startupHoldLimit.start(StartupHoldLimitMs);
+}
+
+std::shared_ptr<void> Session::deferBackgroundStart()
+{
+    if (!m_store || m_backgroundStarted)
+        return {};
+    ++m_startupHolds;
+    QPointer<Session> self(this);
+    const quint64 epoch = m_unlockEpoch;
+    return std::shared_ptr<void>(nullptr, [self, epoch](void *) {
+        if (self && self->m_unlockEpoch == epoch && --self->m_startupHolds == 0)
+            self->startAfterNextFrame();
+    });
+}
+
+void Session::startAfterNextFrame()
+{
+    // The rows the holds waited for are in the model; the window draws them on its next frame.
+    QQuickWindow *shown = nullptr;
+    for (QWindow *w : QGuiApplication::topLevelWindows())
+        if (auto *q = qobject_cast<QQuickWindow *>(w); q && q->isVisible())
+            shown = q;
+    if (!shown) {
+        startBackgroundWork();
+        return;
+    }
+    const quint64 epoch = m_unlockEpoch;
+    auto once = std::make_shared<QMetaObject::Connection>();
+    *once = connect(shown, &QQuickWindow::frameSwapped, this, [this, once, epoch] {
+        disconnect(*once);
+        if (epoch == m_unlockEpoch)
+            startBackgroundWork();
+    });
+    shown->update();
+}
+
+void Session::startBackgroundWork()
+{
+    if (!m_sync || m_backgroundStarted)
+        return;
+    m_backgroundStarted = true;
+    m_startupHoldLimit.stop();
+    m_sync->start(m_syncPasscode, m_syncEnabled);
+    crypto::wipe(m_syncPasscode);
+    if (m_services.scheduler && m_syncEnabled) {
+        // The scheduler calls back on its own thread; the task queues the run onto the worker.
+        m_services.scheduler->schedulePeriodic(std::chrono::minutes(15), m_sync->worker()->backgroundTask());
+    }
 }
 
 Result<QStringList> Session::commit(const QList<Mutation> &mutations, const QStringList &personIds)
@@ -163,6 +219,9 @@ void Session::lockFor(const QString &reason)
         return;
     Q_EMIT aboutToLock();
     m_inactivity.stop();
+    m_startupHoldLimit.stop();
+    ++m_unlockEpoch;
+    crypto::wipe(m_syncPasscode);
     if (m_services.scheduler)
         m_services.scheduler->cancel();
     m_syncStatus->attach(nullptr);

@@ -76,8 +76,9 @@ public:
     [[nodiscard]] const Services &services() const { return m_services; }
     [[nodiscard]] SyncStatus *syncStatus() const { return m_syncStatus; }
 
-    // Takes over a store opened with `passcode` (UnlockController, tests) and starts syncing.
-    // The passcode is kept only until the sync worker has opened its own connection.
+    // Takes over a store opened with `passcode` (UnlockController, tests) and starts syncing once
+    // the first screen is drawn (see deferBackgroundStart()). The passcode is kept only until the
+    // sync worker has been handed it (at most StartupHoldLimitMs), and wiped by a lock.
     void adopt(std::unique_ptr<Store> store, const QByteArray &passcode);
     // The path every edit from the app takes: commits, then tells the sync engine and the open
     // pages. `personIds` names whose records changed (empty: unknown, reload everything).
@@ -88,6 +89,13 @@ public:
     // Turns automatic sync off (self-test, screenshots, benchmarks: no server there).
     void setSyncEnabled(bool on) { m_syncEnabled = on; }
     [[nodiscard]] bool isSyncEnabled() const { return m_syncEnabled; }
+
+    // Holds back start-up work nobody sees yet (the sync worker opening its own connection, a
+    // second passcode derivation) until the returned token is released, so the first screen after
+    // an unlock has the processor to itself. Empty when there is nothing left to hold back. The
+    // work starts anyway after StartupHoldLimitMs.
+    [[nodiscard]] std::shared_ptr<void> deferBackgroundStart();
+    static constexpr int StartupHoldLimitMs = 3000;
 
     // Overrides the lock timeout with milliseconds (tests); 0 restores the setting.
     void setInactivityLimitMs(int ms);
@@ -113,6 +121,8 @@ protected:
 
 private:
     void lockFor(const QString &reason);
+    void startAfterNextFrame();
+    void startBackgroundWork();
     void saveSettings() const;
     [[nodiscard]] int inactivityLimitMs() const;
 
@@ -129,6 +139,13 @@ private:
     bool m_syncEnabled = true;
     int m_inactivityOverrideMs = 0;
     QTimer m_inactivity;
+    // Start-up work waits for the first screen: the sync worker's passcode (wiped once used), the
+    // holds taken this unlock, and which unlock they belong to (a lock makes older holds void).
+    QByteArray m_syncPasscode;
+    bool m_backgroundStarted = false;
+    int m_startupHolds = 0;
+    quint64 m_unlockEpoch = 0;
+    QTimer m_startupHoldLimit;
     QElapsedTimer m_sinceRestart; // throttles timer restarts to one per second of input
 };
 

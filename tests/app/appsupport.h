@@ -5,6 +5,8 @@
 #include "selftest.h"
 #include "session.h"
 
+#include <QQmlApplicationEngine>
+#include <QQuickWindow>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -61,5 +63,13 @@ struct AppFixture {
         session->adopt(std::move(opened).value(), kAppPasscode);
     }
 };
+
+// Loads the app's main window (Main.qml) into `engine`; null when it did not load.
+inline QQuickWindow *loadMainWindow(QQmlApplicationEngine &engine)
+{
+    app::prepareEngine(engine);
+    engine.load(app::mainUrl());
+    return engine.rootObjects().isEmpty() ? nullptr : qobject_cast<QQuickWindow *>(engine.rootObjects().first());
+}
 
 } // namespace hearth::test

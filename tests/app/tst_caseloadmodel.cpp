@@ -16,6 +16,8 @@ private Q_SLOTS:
     void filtersAndCounts();
     void pagesRowsToTheView();
     void clearsOnLockAndReloadsOnChange();
+    void rowsCountTheConflictsToReview();
+    void firstPageBeforeTheWholeIndex();
 };
 
 namespace {
@@ -167,6 +169,63 @@ void TestCaseloadModel::clearsOnLockAndReloadsOnChange()
     QCOMPARE(model.total(), 0);
     f.unlock();
     QTRY_COMPARE_WITH_TIMEOUT(model.total(), 31, 10000);
+}
+
+void TestCaseloadModel::rowsCountTheConflictsToReview()
+{
+    test::AppFixture f(30, true); // one real two-device conflict on one person's phone number
+    CaseloadModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setFilter(CaseloadModel::Filter::All);
+    QTRY_VERIFY_WITH_TIMEOUT(model.total() == 30 && !model.isBusy() && model.rowCount() == 30, 10000);
+    auto conflicted = f.session->store()->conflicted();
+    QVERIFY(conflicted.ok());
+    QCOMPARE(conflicted.value().size(), 1);
+    const QString person = conflicted.value().first().personId;
+    int withConflicts = 0;
+    for (int i = 0; i < model.rowCount(); ++i) {
+        const int n = model.data(model.index(i), CaseloadModel::ConflictsRole).toInt();
+        QCOMPARE(n, model.personIdAt(i) == person ? 1 : 0);
+        withConflicts += n > 0 ? 1 : 0;
+    }
+    QCOMPARE(withConflicts, 1);
+    QCOMPARE(model.roleNames().value(CaseloadModel::ConflictsRole), QByteArray("conflicts"));
+
+    // Settling it through the app's commit path clears the count without anyone asking.
+    const Record &r = conflicted.value().first();
+    auto done = f.session->commit(
+        {Mutation::resolve(r.id, r.conflicts.first().field, r.values.value(r.conflicts.first().field))}, {person});
+    QVERIFY2(done.ok(), done.ok() ? "" : qPrintable(done.error().toString()));
+    QTRY_VERIFY_WITH_TIMEOUT(!model.isBusy() && model.rowCount() == 30, 10000);
+    for (int i = 0; i < model.rowCount(); ++i)
+        QCOMPARE(model.data(model.index(i), CaseloadModel::ConflictsRole).toInt(), 0);
+}
+
+void TestCaseloadModel::firstPageBeforeTheWholeIndex()
+{
+    // The first page a load shows is the first page of the full index, row for row.
+    test::AppFixture f(260, false);
+    const CaseloadIndex index = directIndex(f);
+    const QDate today = QDate::currentDate();
+    for (const QString &search : {QString(), QStringLiteral("a"), index.entries().at(5).chi.left(6)}) {
+        const QList<CaseloadEntry> page =
+            CaseloadIndex::firstPage(index.entries(), search, CaseloadIndex::Filter::Open, today, 50);
+        const QList<int> all = index.select(search, CaseloadIndex::Filter::Open, today);
+        QCOMPARE(page.size(), qMin(qsizetype(50), all.size()));
+        for (int i = 0; i < page.size(); ++i)
+            QCOMPARE(page.at(i).personId, index.entries().at(all.at(i)).personId);
+    }
+    // The model shows that page, then the rest behind it without moving the first rows.
+    CaseloadModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+    QTRY_VERIFY_WITH_TIMEOUT(model.rowCount() > 0, 20000);
+    const QString first = model.personIdAt(0);
+    QTRY_VERIFY_WITH_TIMEOUT(!model.isBusy(), 20000);
+    QCOMPARE(model.personIdAt(0), first);
+    QCOMPARE(removed.count(), 0);
+    QVERIFY(!model.filterCounts().isEmpty());
+    QCOMPARE(model.matches(), int(index.select({}, CaseloadIndex::Filter::Open, today).size()));
 }
 
 QTEST_MAIN(TestCaseloadModel)

@@ -103,10 +103,7 @@ void TestScreenshots::everyScreenAtBothSizes()
     QVERIFY(!person.isEmpty());
 
     QQmlApplicationEngine engine;
-    prepareEngine(engine);
-    engine.load(mainUrl());
-    QVERIFY(!engine.rootObjects().isEmpty());
-    auto *window = qobject_cast<QQuickWindow *>(engine.rootObjects().first());
+    QQuickWindow *window = test::loadMainWindow(engine);
     QVERIFY(window);
 
     struct Size {
@@ -146,10 +143,8 @@ void TestScreenshots::enrolScreen()
     s_warnings = 0;
     test::FirstRunFixture f;
     QQmlApplicationEngine engine;
-    prepareEngine(engine);
-    engine.load(mainUrl());
-    QVERIFY(!engine.rootObjects().isEmpty());
-    auto *window = qobject_cast<QQuickWindow *>(engine.rootObjects().first());
+    QQuickWindow *window = test::loadMainWindow(engine);
+    QVERIFY(window);
     QCOMPARE(window->property("screen").toString(), QStringLiteral("enrol"));
     window->resize(1280, 800);
     QVERIFY(grab(window, QStringLiteral("tablet-enrol")));

@@ -47,6 +47,17 @@ bool MoneyController::add(const QVariantMap &fields)
     return bool(commit({Mutation::put(QStringLiteral("financial_gain"), values)}, tr("Saved"), fields.keys()));
 }
 
+bool MoneyController::remove(const QString &key)
+{
+    // Only this person's gains: a key from another page or person is refused, not deleted.
+    const std::optional<Record> gain = record(key);
+    if (!gain || gain->type != QLatin1String("financial_gain") || gain->personId != personId()) {
+        refuse(tr("That entry is no longer here; nothing was removed."));
+        return false;
+    }
+    return bool(commit({Mutation::remove(key)}, tr("Removed")));
+}
+
 void MoneyController::reload()
 {
     m_oneOff = m_annual = m_debt = 0;

@@ -69,6 +69,9 @@ public:
     // Records a gain; `fields` are financial_gain fields (kind, description, amount, period,
     // date_awarded, organisation_id). The amount may be typed as text.
     Q_INVOKABLE bool add(const QVariantMap &fields);
+    // Removes a recorded gain (a deletion write, kept in the revision log like any other edit);
+    // `key` is the row's key. The page asks the person first.
+    Q_INVOKABLE bool remove(const QString &key);
 
 Q_SIGNALS:
     void totalsChanged();

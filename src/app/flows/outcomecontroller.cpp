@@ -15,7 +15,7 @@ namespace hearth {
 
 namespace {
 
-const QString kPlaceholder = QStringLiteral(":/hearth/flows/instrument-wording-placeholder.json");
+const QString kPlaceholder = QStringLiteral(":/hearth/instruments/instrument-wording-placeholder.json");
 const QString kFormat = QStringLiteral("hearth.instrument_wording");
 
 QString &wordingDir()

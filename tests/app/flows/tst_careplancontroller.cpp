@@ -94,6 +94,19 @@ private Q_SLOTS:
                               {QStringLiteral("action"), QStringLiteral("Ask the GP about pain relief")}}));
         QCOMPARE(f.store->get(actions[0].id).value().values.value(QStringLiteral("status")).toString(),
                  QStringLiteral("done"));
+        // ...and so can its outcome and when to look at it again (the editor sends all three).
+        QVERIFY(!c.saveAction(actions[0].id, ids[1],
+                              {{QStringLiteral("status"), QStringLiteral("done")},
+                               {QStringLiteral("outcome"), QStringLiteral("Pain much better")},
+                               {QStringLiteral("review_date"), QStringLiteral("2025-02-30")}}));
+        QVERIFY(c.errors().contains(QStringLiteral("review_date")));
+        QVERIFY(c.saveAction(actions[0].id, ids[1],
+                             {{QStringLiteral("status"), QStringLiteral("done")},
+                              {QStringLiteral("outcome"), QStringLiteral("Pain much better")},
+                              {QStringLiteral("review_date"), QStringLiteral("2026-01-10")}}));
+        const QJsonObject tracked = f.store->get(actions[0].id).value().values;
+        QCOMPARE(tracked.value(QStringLiteral("outcome")).toString(), QStringLiteral("Pain much better"));
+        QCOMPARE(tracked.value(QStringLiteral("review_date")).toString(), QStringLiteral("2026-01-10"));
 
         // A fresh controller reads the lock back from the store.
         CarePlanController again;

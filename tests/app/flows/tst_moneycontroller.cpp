@@ -41,6 +41,47 @@ private Q_SLOTS:
         QCOMPARE(f.all(QStringLiteral("financial_gain")).size(), 3);
     }
 
+    void removingAnEntryIsADeletionWrite()
+    {
+        MoneyController c;
+        QAbstractItemModelTester t(c.gains(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        c.setPersonId(f.personId);
+        QVERIFY(c.add({{QStringLiteral("kind"), QStringLiteral("grant")},
+                       {QStringLiteral("amount"), QStringLiteral("350")},
+                       {QStringLiteral("period"), QStringLiteral("one_off")}}));
+        QVERIFY(c.add({{QStringLiteral("kind"), QStringLiteral("debt_written_off")},
+                       {QStringLiteral("amount"), QStringLiteral("120")},
+                       {QStringLiteral("period"), QStringLiteral("one_off")}}));
+        QCOMPARE(c.totalText(), QStringLiteral("£470.00"));
+        const QString grant = c.gains()
+                                  ->get(c.gains()->indexOf(f.all(QStringLiteral("financial_gain")).constFirst().id))
+                                  .value(QStringLiteral("key"))
+                                  .toString();
+        QVERIFY(!grant.isEmpty());
+        const qint64 before = f.writes();
+        QVERIFY(c.remove(grant));
+        QCOMPARE(f.writes(), before + 1);
+        QCOMPARE(c.gains()->count(), 1);
+        QCOMPARE(f.all(QStringLiteral("financial_gain")).size(), 1);
+        QVERIFY(f.store->get(grant).value().deleted);
+        // The removal is a `_deleted` write in the revision log, like every other deletion.
+        bool logged = false;
+        QVERIFY(f.store
+                    ->forEachWrite([&](const Write &w, bool) {
+                        logged |= w.recordId == grant && w.values.value(QStringLiteral("_deleted")).toBool();
+                    })
+                    .ok());
+        QVERIFY(logged);
+        QCOMPARE(c.message(), QStringLiteral("Removed"));
+
+        // Something that is not this person's gain is refused and nothing is written.
+        QVERIFY(!c.remove(grant));
+        QVERIFY(!c.remove(f.personId));
+        QVERIFY(!c.remove(QStringLiteral("no-such-id")));
+        QVERIFY(c.failed());
+        QCOMPARE(f.writes(), before + 1);
+    }
+
     void badAmountsAreRefusedPerField()
     {
         MoneyController c;

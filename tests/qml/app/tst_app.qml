@@ -107,6 +107,47 @@ TestCase {
         SignalSpy {}
     }
 
+    Component {
+        id: workspaceComponent
+        WorkspacePage {
+            width: testCase.width
+            height: testCase.height
+        }
+    }
+
+    function test_4z_backKeyAndEscapeGoBackAPage() {
+        const ws = createTemporaryObject(workspaceComponent, testCase.Window.window.contentItem)
+        verify(ws)
+        testCase.Window.window.requestActivate()
+        tryVerify(() => testCase.Window.window.active, 5000)
+        const person = caseload.personIdAt(0)
+        verify(person.length > 0)
+        verify(ws.show("person", person))
+        verify(ws.show("flow:money", person))
+        compare(ws.screen, "flow:money")
+        keyClick(Qt.Key_Escape)
+        tryCompare(ws, "screen", "person")
+        keyClick(Qt.Key_Back)
+        tryCompare(ws, "screen", "caseload")
+        // At the list the key is taken and nothing happens: Hearth does not close.
+        keyClick(Qt.Key_Back)
+        compare(ws.screen, "caseload")
+        verify(Session.unlocked)
+
+        // An open dialog takes the key first and closes; the page under it stays.
+        verify(ws.show("person", person))
+        verify(ws.show("flow:money", person))
+        const dialog = findChild(ws, "removeGainDialog")
+        verify(dialog)
+        dialog.open()
+        tryVerify(() => dialog.opened, 5000)
+        keyClick(Qt.Key_Escape)
+        tryVerify(() => !dialog.visible, 5000)
+        compare(ws.screen, "flow:money")
+        keyClick(Qt.Key_Escape)
+        tryCompare(ws, "screen", "person")
+    }
+
     function test_5_lockHidesEverything() {
         Session.lock()
         verify(!Session.unlocked)

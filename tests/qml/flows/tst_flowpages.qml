@@ -18,6 +18,10 @@ Item {
         id: carePlanPage
         CarePlanPage {}
     }
+    Component {
+        id: moneyPage
+        MoneyPage {}
+    }
 
     TestCase {
         name: "FlowPages"
@@ -152,6 +156,46 @@ Item {
             tap(page, "share_gp")
             compare(FlowStore.count("plan_share"), sharesBefore + 1)
             verify(!findChild(page, "share_housing").enabled, "sharing without consent is offered")
+
+            // Tracking the locked plan's action: its outcome and when to look at it again.
+            const action = FlowStore.idOf("care_action", "action", "Benefits check")
+            tap(page, "editAction_" + action)
+            typeInto(tap(page, "outcome_" + money).input, "Attendance Allowance awarded")
+            typeInto(tap(page, "review_" + money).input, "2026-01-10")
+            tap(page, "saveAction_" + money)
+            compare(page.errorText, "")
+            compare(FlowStore.field("care_action", "outcome"), "Attendance Allowance awarded")
+            compare(FlowStore.field("care_action", "review_date"), "2026-01-10")
+            compare(FlowStore.field("care_action", "action"), "Benefits check")
+        }
+
+        function test_3_moneyRemovedOnlyAfterConfirming() {
+            const page = pageOf(moneyPage)
+            const before = FlowStore.count("financial_gain")
+            typeInto(tap(page, "amount").input, "350")
+            tap(page, "addGain")
+            compare(FlowStore.count("financial_gain"), before + 1)
+
+            // Keeping it, Escape, then removing for real: only the last writes anything.
+            const dialog = findChild(page, "removeGainDialog")
+            verify(dialog)
+            const writes = FlowStore.writes()
+            tap(page, "removeGain_0")
+            tryVerify(() => dialog.opened)
+            mouseClick(findChild(dialog, "confirmCancel"))
+            tryVerify(() => !dialog.visible)
+            tap(page, "removeGain_0")
+            tryVerify(() => dialog.opened)
+            keyClick(Qt.Key_Escape)
+            tryVerify(() => !dialog.visible)
+            compare(FlowStore.writes(), writes)
+            compare(FlowStore.count("financial_gain"), before + 1)
+            tap(page, "removeGain_0")
+            tryVerify(() => dialog.opened)
+            mouseClick(findChild(dialog, "confirmAccept"))
+            tryVerify(() => !dialog.visible)
+            compare(FlowStore.count("financial_gain"), before)
+            compare(FlowStore.writes(), writes + 1)
         }
     }
 }
