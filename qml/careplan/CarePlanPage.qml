@@ -77,24 +77,42 @@ PageScaffold {
     }
     Repeater {
         model: plan.shareOptions
-        delegate: RowLayout {
+        // Placed by hand rather than by a RowLayout, which in this ColumnLayout put the buttons
+        // apart from their labels (seen in the tablet screenshot); side by side when both fit, the
+        // button under its label when not (a phone at large text sizes).
+        delegate: Item {
+            id: shareRow
             required property var modelData
+            // Measured apart from the label: a wrapping label's implicit width follows its width.
+            readonly property bool stacked: width < labelMetrics.advanceWidth + shareButton.implicitWidth + Units.spacing
             Layout.fillWidth: true
-            spacing: Units.spacing
+            implicitHeight: stacked ? shareLabel.height + Units.spacing + Units.touchTarget
+                                    : Math.max(shareLabel.height, Units.touchTarget)
+            TextMetrics {
+                id: labelMetrics
+                font: shareLabel.font
+                text: shareLabel.text
+            }
             Label {
-                Layout.fillWidth: true
-                text: modelData.label + " \u00B7 " + (modelData.consented ? qsTr("\u2713 consent recorded")
-                                                                          : qsTr("\u2717 no consent"))
+                id: shareLabel
+                width: shareRow.stacked ? shareRow.width : shareRow.width - shareButton.width - Units.spacing
+                y: shareRow.stacked ? 0 : (shareRow.height - height) / 2
+                text: shareRow.modelData.label + " \u00B7 "
+                    + (shareRow.modelData.consented ? qsTr("\u2713 consent recorded") : qsTr("\u2717 no consent"))
                 wrapMode: Text.Wrap
             }
             Button {
-                objectName: "share_" + modelData.value
+                id: shareButton
+                x: shareRow.stacked ? 0 : shareRow.width - width
+                y: shareRow.stacked ? shareLabel.height + Units.spacing : (shareRow.height - height) / 2
+                width: Math.min(implicitWidth, shareRow.width)
+                height: Units.touchTarget
+                objectName: "share_" + shareRow.modelData.value
                 text: qsTr("Record sharing")
-                enabled: plan.agreed && modelData.consented
-                implicitHeight: Units.touchTarget
-                Accessible.name: qsTr("Record sharing the plan with: %1").arg(modelData.label)
-                Accessible.description: modelData.consented ? "" : qsTr("No consent to share with them")
-                onClicked: plan.shareWith(modelData.value)
+                enabled: plan.agreed && shareRow.modelData.consented
+                Accessible.name: qsTr("Record sharing the plan with: %1").arg(shareRow.modelData.label)
+                Accessible.description: shareRow.modelData.consented ? "" : qsTr("No consent to share with them")
+                onClicked: plan.shareWith(shareRow.modelData.value)
             }
         }
     }
