@@ -62,11 +62,15 @@ PageScaffold {
     }
 
     SectionHeader { Layout.fillWidth: true; text: qsTr("New measurement") }
-    RowLayout {
+    // Side by side where both fit; one under the other on a phone, where "EQ-5D-5L" was cut short.
+    GridLayout {
         Layout.maximumWidth: parent ? parent.width : 0
         Layout.fillWidth: true
-        spacing: Units.spacing
+        columns: width >= 520 ? 2 : 1
+        columnSpacing: Units.spacing
+        rowSpacing: Units.spacing
         ChoiceField {
+            Layout.fillWidth: true
             objectName: "instrument"
             label: qsTr("Measure")
             options: outcomes.instrumentOptions
@@ -74,6 +78,7 @@ PageScaffold {
             onActivated: function(v) { outcomes.instrument = v }
         }
         ChoiceField {
+            Layout.fillWidth: true
             objectName: "timepoint"
             label: qsTr("When")
             options: outcomes.timepointOptions
