@@ -21,9 +21,12 @@
 #include <QJsonObject>
 #include <QSocketNotifier>
 #include <QTemporaryDir>
+#include <QThreadPool>
+#include <QTimer>
 #include <QTextStream>
 
 #include <algorithm>
+#include <atomic>
 #include <csignal>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -168,6 +171,24 @@ int serve(ServerStore &store, const QString &dataDir, const QString &listen, con
         signal(SIGTERM, onSignal);
         signal(SIGINT, onSignal);
     }
+    // The report cache follows the service in the background (reportsendpoint.h), one pass at a
+    // time; the pass under way is waited for before the store goes.
+    QThreadPool reportsPool;
+    reportsPool.setMaxThreadCount(1);
+    std::atomic<bool> refreshing{false};
+    auto keepReports = [&] {
+        if (refreshing.exchange(true))
+            return;
+        reportsPool.start([&] {
+            if (auto st = reports::keepReportsCurrent(store); !st)
+                qCWarning(lcServer) << "report cache:" << st.error().toString();
+            refreshing = false;
+        });
+    };
+    QTimer reportsTimer;
+    QObject::connect(&reportsTimer, &QTimer::timeout, keepReports);
+    reportsTimer.start(30000);
+    keepReports();
     const QString host = address.protocol() == QAbstractSocket::IPv6Protocol
         ? QLatin1Char('[') + address.toString() + QLatin1Char(']')
         : address.toString();
@@ -175,7 +196,10 @@ int serve(ServerStore &store, const QString &dataDir, const QString &listen, con
                           {QStringLiteral("url"), QStringLiteral("https://%1:%2").arg(host).arg(bound.value())},
                           {QStringLiteral("pin"), identity.value().pin},
                           {QStringLiteral("store"), store.kind()}});
-    return QCoreApplication::exec();
+    const int rc = QCoreApplication::exec();
+    reportsTimer.stop();
+    reportsPool.waitForDone();
+    return rc;
 }
 
 int demo(ServerStore &store, const QString &assetsDir)

@@ -1182,8 +1182,24 @@ void TestReportBuilder::cacheStartsFromItsSnapshot()
                  QFileDevice::Permissions());
         // A new cache (a restarted server, the report command) starts from it.
         QCOMPARE(viaNewCache(*store, QStringLiteral("snapshot")), fresh(*store, scope));
+        {
+            // Kept up to date in the background (serve does it every 30 s): the next report then
+            // costs nothing more.
+            QVERIFY(store->append(f.writes.mid(half, 5)));
+            ReportCache kept(*m_reference, snapshot);
+            QVERIFY(kept.keepUp(*store));
+            QCOMPARE(kept.lastMode(), QStringLiteral("snapshot"));
+            QJsonObject o = kept.report(*store, scope).value();
+            o.remove(QStringLiteral("generated_at"));
+            QCOMPARE(kept.lastMode(), QStringLiteral("cached"));
+            QCOMPARE(o, fresh(*store, scope));
+            // Without a snapshot nothing is read until a report asks for it.
+            ReportCache none(*m_reference, store.filePath(QStringLiteral("no-snapshot")));
+            QVERIFY(none.keepUp(*store));
+            QCOMPARE(none.lastMode(), QString());
+        }
         // ... and catches up through the log with what arrived since.
-        QVERIFY(store->append(f.writes.mid(half)));
+        QVERIFY(store->append(f.writes.mid(half + 5)));
         QCOMPARE(viaNewCache(*store, QStringLiteral("snapshot")), fresh(*store, scope));
 
         // A snapshot of another store is not used; the one written for it is not used here.

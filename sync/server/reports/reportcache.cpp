@@ -236,9 +236,8 @@ Status ReportCache::catchUp(ServerStore &store, qint64 upTo)
     return {};
 }
 
-Result<QJsonObject> ReportCache::report(ServerStore &store, const ReportScope &scope)
+Status ReportCache::bringUpToDate(ServerStore &store, bool readAllIfNeeded)
 {
-    QMutexLocker lock(&m_lock);
     auto last = store.lastSeq();
     if (!last)
         return last.error();
@@ -248,24 +247,40 @@ Result<QJsonObject> ReportCache::report(ServerStore &store, const ReportScope &s
     if (m_builder && (last.value() < m_seq || last.value() - m_seq > kRescanAfter))
         m_builder.reset();
     if (!m_builder) {
+        if (!readAllIfNeeded)
+            return {};
         m_mode = QStringLiteral("full");
         if (auto st = rescan(store); !st) {
             m_builder.reset();
-            return st.error();
+            return st;
         }
         saveSnapshot();
     } else if (last.value() > m_seq) {
         m_mode = fromSnapshot ? QStringLiteral("snapshot") : QStringLiteral("incremental");
         if (auto st = catchUp(store, last.value()); !st) {
             m_builder.reset(); // start afresh next time rather than trust a half-applied catch-up
-            return st.error();
+            return st;
         }
         if (m_seq - m_savedSeq >= kSaveEvery)
             saveSnapshot();
     } else {
         m_mode = fromSnapshot ? QStringLiteral("snapshot") : QStringLiteral("cached");
     }
+    return {};
+}
+
+Result<QJsonObject> ReportCache::report(ServerStore &store, const ReportScope &scope)
+{
+    QMutexLocker lock(&m_lock);
+    if (auto st = bringUpToDate(store, true); !st)
+        return st.error();
     return m_builder->build(scope, QDateTime::currentDateTimeUtc());
+}
+
+Status ReportCache::keepUp(ServerStore &store)
+{
+    QMutexLocker lock(&m_lock);
+    return bringUpToDate(store, false);
 }
 
 } // namespace hearth::server::reports

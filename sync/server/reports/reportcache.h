@@ -26,6 +26,11 @@ public:
     // the clock of the last write seen) reads every record.
     [[nodiscard]] Result<QJsonObject> report(ServerStore &store, const ReportScope &scope);
 
+    // Brings what the cache keeps up to date with `store` (from the snapshot if it keeps nothing
+    // yet) without making a report, so the next one costs only what changed since. Does nothing
+    // when there is neither a kept state nor a usable snapshot: only a report reads every record.
+    Status keepUp(ServerStore &store);
+
     // How the last report was made, for the benchmark and tests: "full", "incremental", "cached",
     // or "snapshot" (read from the snapshot file, then brought up to date).
     [[nodiscard]] QString lastMode() const;
@@ -34,6 +39,7 @@ public:
     static constexpr qint64 kSaveEvery = 10000;
 
 private:
+    Status bringUpToDate(ServerStore &store, bool readAllIfNeeded);
     Status rescan(ServerStore &store);
     Status catchUp(ServerStore &store, qint64 upTo);
     [[nodiscard]] bool sameStore(ServerStore &store) const;

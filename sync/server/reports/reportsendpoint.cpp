@@ -259,6 +259,14 @@ void setSnapshotFile(const QString &path)
     snapshotFile() = path;
 }
 
+Status keepReportsCurrent(ServerStore &store)
+{
+    auto cache = cacheFor(store);
+    if (!cache)
+        return cache.error();
+    return cache.value()->keepUp(store);
+}
+
 QString snapshotFileIn(const QString &dataDir)
 {
     return QDir(dataDir).filePath(QStringLiteral("report-snapshot"));

@@ -32,6 +32,10 @@ void setAssetsDir(const QString &dir);
 // and `report` use report-snapshot in the data folder.
 void setSnapshotFile(const QString &path);
 [[nodiscard]] QString snapshotFileIn(const QString &dataDir);
+// Brings the report cache of `store` up to date (ReportCache::keepUp). `serve` calls it at start
+// (from the snapshot) and every 30 s on a worker thread, so a manager's report never waits for
+// more than the last half minute's changes, and the snapshot follows the service.
+Status keepReportsCurrent(ServerStore &store);
 [[nodiscard]] QString assetsDir();
 
 } // namespace hearth::server::reports
