@@ -4,7 +4,9 @@
 #include "session.h"
 #include "store.h"
 
+#include <QFutureWatcher>
 #include <QLocale>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace hearth::app {
 
@@ -47,7 +49,7 @@ WorkerSummaryController::WorkerSummaryController(QObject *parent) : QObject(pare
 {
     m_debounce.setSingleShot(true);
     m_debounce.setInterval(DebounceMs);
-    connect(&m_debounce, &QTimer::timeout, this, &WorkerSummaryController::refresh);
+    connect(&m_debounce, &QTimer::timeout, this, &WorkerSummaryController::refreshInBackground);
     m_message = tr("Hearth is locked.");
     Session *session = Session::instance();
     if (!session)
@@ -80,6 +82,7 @@ void WorkerSummaryController::schedule()
 void WorkerSummaryController::clear(const QString &message)
 {
     m_debounce.stop();
+    ++m_generation; // a computation under way no longer counts
     m_summary = {};
     m_available = false;
     m_quarterText.clear();
@@ -91,25 +94,59 @@ void WorkerSummaryController::clear(const QString &message)
     Q_EMIT changed();
 }
 
-void WorkerSummaryController::refresh()
+std::unique_ptr<Store::Reader> WorkerSummaryController::prepare()
 {
     m_debounce.stop();
     Session *session = Session::instance();
     if (!session || !session->store()) {
         clear(tr("Hearth is locked."));
-        return;
+        return nullptr;
     }
     if (session->user().isEmpty()) {
         clear(tr("Your own figures appear once this device is enrolled for a link worker."));
-        return;
+        return nullptr;
     }
-    auto computed = documents::computeWorkerSummary(*session->store(), session->user(), today());
+    auto reader = session->store()->reader();
+    if (!reader) {
+        apply(reader.error());
+        return nullptr;
+    }
+    return std::move(reader).value();
+}
+
+void WorkerSummaryController::refresh()
+{
+    if (auto reader = prepare())
+        apply(documents::computeWorkerSummary(*reader, Session::instance()->user(), today()));
+}
+
+void WorkerSummaryController::refreshInBackground()
+{
+    std::shared_ptr<Store::Reader> reader = prepare();
+    if (!reader)
+        return;
+    // The reader has its own connection and key, so the work does not depend on the store staying
+    // open; a result that arrives after a lock or a newer computation is dropped.
+    const quint64 generation = ++m_generation;
+    auto *watcher = new QFutureWatcher<Result<documents::WorkerSummary>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
+        watcher->deleteLater();
+        if (generation == m_generation)
+            apply(watcher->result());
+    });
+    watcher->setFuture(QtConcurrent::run([reader, user = Session::instance()->user(), day = today()] {
+        return documents::computeWorkerSummary(*reader, user, day);
+    }));
+}
+
+void WorkerSummaryController::apply(const Result<documents::WorkerSummary> &computed)
+{
     if (!computed) {
         qCWarning(lcApp) << "worker summary:" << computed.error().message;
         clear(tr("Your figures could not be worked out: %1").arg(computed.error().message));
         return;
     }
-    m_summary = std::move(computed).value();
+    m_summary = computed.value();
     m_available = true;
     m_message.clear();
     m_quarterText = quarter(m_summary.quarterStart, m_summary.quarterEnd);

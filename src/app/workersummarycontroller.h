@@ -51,7 +51,9 @@ public:
     // The figures on display (tests compare them with computeWorkerSummary).
     [[nodiscard]] const documents::WorkerSummary &summary() const { return m_summary; }
 
-    // Computes now, skipping the debounce (tests); the UI waits for the timer.
+    // Computes now, on this thread, skipping the debounce (tests). The UI's timer works the
+    // figures out on a worker thread instead (refreshInBackground): they read every money entry,
+    // assessment and concern, too long to hold up a frame.
     void refresh();
     // Pins "today" (tests); defaults to the current date.
     void setToday(const QDate &today) { m_today = today; }
@@ -64,6 +66,10 @@ Q_SIGNALS:
 
 private:
     void schedule();
+    void refreshInBackground();
+    // Checks the session and makes a reader; nullptr (with the figures cleared and why) if not.
+    std::unique_ptr<Store::Reader> prepare();
+    void apply(const Result<documents::WorkerSummary> &computed);
     void clear(const QString &message);
     [[nodiscard]] QDate today() const { return m_today.isValid() ? m_today : QDate::currentDate(); }
 
@@ -77,6 +83,7 @@ private:
     QString m_accessibleSummary;
     QString m_message;
     QDate m_today;
+    quint64 m_generation = 0; // bumped by each computation started and each clear()
 };
 
 } // namespace hearth::app

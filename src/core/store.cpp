@@ -320,6 +320,8 @@ struct Store::Impl {
         return w;
     }
 
+    // Every record of `type` (every type when empty), decrypted and checked (Store::list).
+    Result<QList<Record>> list(const QString &type, bool includeDeleted) const;
     Record toRecord(const Loaded &l) const
     {
         return Record{l.state.id,       l.state.type,        l.state.personId, l.state.isDeleted(),
@@ -1415,20 +1417,30 @@ Status scanRecords(Query &st, const Fn &fn)
 
 } // namespace
 
+Result<QList<Record>> Store::Reader::list(const QString &type, bool includeDeleted) const
+{
+    return d->list(type, includeDeleted);
+}
+
 Result<QList<Record>> Store::list(const QString &type, bool includeDeleted) const
+{
+    return d->list(type, includeDeleted);
+}
+
+Result<QList<Record>> Store::Impl::list(const QString &type, bool includeDeleted) const
 {
     // Filtered after decryption, not on the plaintext `deleted` column, so editing that column
     // cannot hide a live record: a row whose column disagrees with its authenticated state is
     // reported as tampered.
     auto st = type.isEmpty()
-        ? d->db->prepare("SELECT id, type, person_id, version, state, deleted FROM records ORDER BY id")
-        : d->db->prepare(
+        ? db->prepare("SELECT id, type, person_id, version, state, deleted FROM records ORDER BY id")
+        : db->prepare(
             "SELECT id, type, person_id, version, state, deleted FROM records WHERE type = ?1 ORDER BY id");
     if (!type.isEmpty())
         st.bind(1, type);
     QList<Record> out;
     auto s = scanRecords(st, [&](Query &row) -> Status {
-        auto l = d->decode(row.text(0), row.text(1), row.text(2), row.integer(3), row.blob(4));
+        auto l = decode(row.text(0), row.text(1), row.text(2), row.integer(3), row.blob(4));
         if (!l)
             return l.error();
         const bool deleted = l.value()->state.isDeleted();
@@ -1436,7 +1448,7 @@ Result<QList<Record>> Store::list(const QString &type, bool includeDeleted) cons
             return makeError(ErrorCode::Corrupt,
                              QStringLiteral("Record %1's deletion flag was altered outside Hearth").arg(row.text(0)));
         if (includeDeleted || !deleted)
-            out.append(d->toRecord(*l.value()));
+            out.append(toRecord(*l.value()));
         return {};
     });
     if (!s)

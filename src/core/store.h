@@ -175,6 +175,8 @@ public:
         // Every person's caseload entry, unsorted; deleted people are left out.
         [[nodiscard]] Result<QList<CaseloadEntry>> caseload(const QDate &today) const;
         [[nodiscard]] Result<Record> get(const QString &id) const;
+        // As Store::list: every record of `type`, decrypted on this reader's own connection.
+        [[nodiscard]] Result<QList<Record>> list(const QString &type, bool includeDeleted = false) const;
 
     private:
         friend class Store;

@@ -27,16 +27,21 @@ bool complete(const Record &r)
 
 Result<WorkerSummary> computeWorkerSummary(const Store &store, const QString &worker, const QDate &today)
 {
+    auto reader = store.reader();
+    if (!reader)
+        return reader.error();
+    return computeWorkerSummary(*reader.value(), worker, today);
+}
+
+Result<WorkerSummary> computeWorkerSummary(const Store::Reader &store, const QString &worker, const QDate &today)
+{
     WorkerSummary s;
     s.worker = worker;
     s.today = today;
     s.quarterStart = QDate(today.year(), (today.month() - 1) / 3 * 3 + 1, 1);
     s.quarterEnd = s.quarterStart.addMonths(3).addDays(-1);
 
-    auto reader = store.reader();
-    if (!reader)
-        return reader.error();
-    auto entries = reader.value()->caseload(today);
+    auto entries = store.caseload(today);
     if (!entries)
         return entries.error();
     QSet<QString> mine, closed;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "result.h"
+#include "store.h"
 
 #include <QDate>
 #include <QList>
@@ -9,9 +10,6 @@
 #include <optional>
 
 namespace hearth {
-
-class Store;
-
 namespace documents {
 
 // How one closed case's concerns changed: the initial HNA against the closing HNA that follows it, or, when the case
@@ -68,6 +66,10 @@ struct WorkerSummary {
 // QDate::currentDate()). Reads the caseload summaries, then decrypts the financial gains, assessments and concerns
 // on this device. Call on the store's thread.
 [[nodiscard]] Result<WorkerSummary> computeWorkerSummary(const Store &store, const QString &worker, const QDate &today);
+// The same from a reader (Store::reader()), which has its own connection and key and does not
+// depend on the store staying open: the app works the figures out on a worker thread with one.
+[[nodiscard]] Result<WorkerSummary> computeWorkerSummary(const Store::Reader &reader, const QString &worker,
+                                                         const QDate &today);
 
 } // namespace documents
 } // namespace hearth
