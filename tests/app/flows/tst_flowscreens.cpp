@@ -2,6 +2,7 @@
 // (390x844) and phone at 200% text, writes PNGs to <build>/flow-screenshots, and fails on any QML
 // warning, a page that does not load, or a blank picture.
 #include "flowtestsupport.h"
+#include "selftest.h"
 
 #include "demodata.h"
 
@@ -40,6 +41,7 @@ class TestFlowScreens : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
+        hearth::app::selectStyle(); // the app's own look (Material), before any page is loaded
         f.setUp();
         demo::Options o;
         o.people = 12;
