@@ -1,6 +1,8 @@
 // Server under load: N simulated devices enrol, then all push and pull at once against one real
 // hearth-server process (SQLite by default, PostgreSQL with --db URL) over loopback TLS.
 //   bench_load [--devices 200] [--people 5] [--contacts 8] [--db postgresql://...] [--threads 8]
+// --db names a database the role may create tables in (on PostgreSQL 15 not `postgres`, whose public
+// schema refuses CREATE to other roles): e.g. `createdb hearth_load` first.
 // Prints JSON: throughput, p50/p99 latency per request kind, errors (expected: zero).
 #include "crypto.h"
 #include "hlc.h"
