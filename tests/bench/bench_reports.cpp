@@ -209,8 +209,9 @@ QJsonObject run(const QString &url, const QString &dataDir, int people, int repe
             die(QStringLiteral("append"), n.error());
     };
     Generator g(QStringLiteral("benchdevice"), sink);
-    const bool reused = QFileInfo::exists(QDir(dataDir).filePath(QStringLiteral("server.db")))
-        && store.value()->lastSeq() && store.value()->lastSeq().value() > 0;
+    const auto seqBefore = store.value()->lastSeq();
+    const bool reused = QFileInfo::exists(QDir(dataDir).filePath(QStringLiteral("server.db"))) && seqBefore
+        && seqBefore.value() > 0;
     if (!reused) // a kept folder (--keep) is reports' input as it stands, from an earlier run
         g.people(people);
     const double loadS = double(t.elapsed()) / 1000.0;

@@ -863,6 +863,8 @@ private:
     std::unique_ptr<ServerStore> m_store;
 };
 
+namespace {
+
 // The start of the service as another device wrote it: a store as long as one holding the
 // service's first writes, whose writes differ.
 QList<Write> otherService()
@@ -873,11 +875,18 @@ QList<Write> otherService()
     return alt.writes.mid(0, 10);
 }
 
+// A report without its time stamp, for comparing reports made at different moments.
+QJsonObject unstamped(QJsonObject report)
+{
+    report.remove(QStringLiteral("generated_at"));
+    return report;
+}
+
+} // namespace
+
 QJsonObject TestReportBuilder::fresh(ServerStore &store, const ReportScope &scope) const
 {
-    QJsonObject o = buildReport(store, scope, *m_reference).value();
-    o.remove(QStringLiteral("generated_at"));
-    return o;
+    return unstamped(buildReport(store, scope, *m_reference).value());
 }
 
 void TestReportBuilder::storeBackends()
@@ -923,11 +932,7 @@ void TestReportBuilder::cacheFollowsTheLog()
         const qsizetype half = f.writes.size() / 2;
         QVERIFY(store->append(f.writes.mid(0, half)));
         const ReportScope scope = scopeOf(kFrom, kTo, true);
-        auto viaCache = [&](ReportCache &c, ServerStore &s) {
-            QJsonObject o = c.report(s, scope).value();
-            o.remove(QStringLiteral("generated_at"));
-            return o;
-        };
+        auto viaCache = [&](ReportCache &c, ServerStore &s) { return unstamped(c.report(s, scope).value()); };
         ReportCache cache(*m_reference);
         QCOMPARE(viaCache(cache, *store), fresh(*store, scope));
         QCOMPARE(cache.lastMode(), QStringLiteral("full"));
@@ -938,9 +943,7 @@ void TestReportBuilder::cacheFollowsTheLog()
         const QJsonObject whole = viaCache(cache, *store);
         QCOMPARE(cache.lastMode(), QStringLiteral("incremental"));
         QCOMPARE(whole, fresh(*store, scope));
-        QJsonObject expected = m_team;
-        expected.remove(QStringLiteral("generated_at"));
-        QCOMPARE(whole, expected);
+        QCOMPARE(whole, unstamped(m_team));
         // An edit and a delete of records the cache already holds.
         Fixture more = service();
         more.writes.clear();
@@ -1169,11 +1172,9 @@ void TestReportBuilder::cacheStartsFromItsSnapshot()
             auto r = c.report(s, scope);
             if (!r)
                 qWarning() << r.error().toString();
-            QJsonObject o = r ? r.value() : QJsonObject();
-            o.remove(QStringLiteral("generated_at"));
             if (c.lastMode() != expectedMode)
                 qWarning() << "mode" << c.lastMode() << "expected" << expectedMode;
-            return c.lastMode() == expectedMode ? o : QJsonObject();
+            return r && c.lastMode() == expectedMode ? unstamped(r.value()) : QJsonObject();
         };
         // The first report reads every record and leaves a snapshot only the server's user can read.
         QCOMPARE(viaNewCache(*store, QStringLiteral("full")), fresh(*store, scope));
@@ -1189,8 +1190,7 @@ void TestReportBuilder::cacheStartsFromItsSnapshot()
             ReportCache kept(*m_reference, snapshot);
             QVERIFY(kept.keepUp(*store));
             QCOMPARE(kept.lastMode(), QStringLiteral("snapshot"));
-            QJsonObject o = kept.report(*store, scope).value();
-            o.remove(QStringLiteral("generated_at"));
+            const QJsonObject o = unstamped(kept.report(*store, scope).value());
             QCOMPARE(kept.lastMode(), QStringLiteral("cached"));
             QCOMPARE(o, fresh(*store, scope));
             // Without a snapshot nothing is read until a report asks for it.
