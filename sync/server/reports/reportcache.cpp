@@ -83,7 +83,8 @@ ReportCache::ReportCache(const ReferenceData &reference, const QString &snapshot
 bool ReportCache::loadSnapshot(ServerStore &store)
 {
     QFile f(m_snapshotPath);
-    if (m_snapshotPath.isEmpty() || !f.open(QIODevice::ReadOnly))
+    // A snapshot found unusable is not read (nor logged) again every 30 s until one is written.
+    if (m_snapshotPath.isEmpty() || m_snapshotUnusable || !f.open(QIODevice::ReadOnly))
         return false;
     // The file ends with the SHA-256 of all before it: a bit flipped anywhere (a date, an amount)
     // makes it be read afresh rather than quietly change a figure until the next full read.
@@ -108,7 +109,9 @@ bool ReportCache::loadSnapshot(ServerStore &store)
     }
     if (!builder || !in.atEnd()) {
         // Only a cache: a damaged one is read afresh from the store and written again.
-        qCWarning(lcReportCache) << "Report snapshot" << m_snapshotPath << "is damaged; reading every record instead";
+        qCWarning(lcReportCache) << "Report snapshot" << m_snapshotPath
+                                 << "is damaged; the next report reads every record instead";
+        m_snapshotUnusable = true;
         return false;
     }
     m_builder = std::move(builder);
@@ -116,8 +119,10 @@ bool ReportCache::loadSnapshot(ServerStore &store)
     m_lastHlc = hlc;
     m_lastPerson = person;
     if (!sameStore(store)) {
-        qCInfo(lcReportCache) << "Report snapshot" << m_snapshotPath << "is of another store; reading every record";
+        qCInfo(lcReportCache) << "Report snapshot" << m_snapshotPath
+                              << "is of another store; the next report reads every record";
         m_builder.reset();
+        m_snapshotUnusable = true;
         return false;
     }
     m_savedSeq = seq;
@@ -140,6 +145,7 @@ void ReportCache::saveSnapshot()
         if (m_builder->save(out) && out.status() == QDataStream::Ok && f.write(hashed.digest()) == kDigestSize
             && f.commit()) {
             m_savedSeq = m_seq;
+            m_snapshotUnusable = false;
             return;
         }
     }

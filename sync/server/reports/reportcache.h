@@ -55,6 +55,7 @@ private:
     QString m_mode;
     QString m_snapshotPath;
     qint64 m_savedSeq = -1; // the sequence number the snapshot file reflects
+    bool m_snapshotUnusable = false; // damaged or another store's, until this cache writes one
 };
 
 } // namespace hearth::server::reports
